@@ -41,8 +41,8 @@ export const auditExportRequest = z.object({
   date_from: isoDateTime,
   date_to: isoDateTime,
   phi_only: z.boolean().default(false),
-  service: z.string().nullable().optional(),
-  action: z.string().nullable().optional(),
+  service: z.string().max(64).nullable().optional(),
+  action: z.string().max(128).nullable().optional(),
 });
 export type AuditExportRequest = z.infer<typeof auditExportRequest>;
 
@@ -54,3 +54,14 @@ export const auditExportResponse = z.object({
   created_at: z.string(),
 });
 export type AuditExportResponse = z.infer<typeof auditExportResponse>;
+
+/** `GET /audit/exports` (`AuditExportListResponse`): limit 1–200, default 50. */
+export const AUDIT_EXPORTS_MAX_LIMIT = 200;
+export const auditExportListItem = z.object({
+  key: z.string(),
+  size: z.number().int().nonnegative(),
+  last_modified: z.string().nullable().optional(),
+  download_url: z.string().nullable().optional(),
+});
+export const auditExportList = z.object({ exports: z.array(auditExportListItem) });
+export type AuditExportList = z.infer<typeof auditExportList>;

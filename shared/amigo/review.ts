@@ -71,7 +71,8 @@ export type ReviewItemPage = z.infer<typeof reviewItemPage>;
 export const claimResponse = z.object({ id: z.string(), assigned_to: z.string(), status: z.string() });
 export type ClaimResponse = z.infer<typeof claimResponse>;
 
-const notes = z.string().max(10_000).nullable().optional();
+/** `notes` on ApproveRequest, CorrectRequest and BatchApproveRequest: ≤ 2000 characters in the spec. */
+const notes = z.string().max(2000).nullable().optional();
 export const approveRequest = z.object({ notes });
 export const correctRequest = z.object({ corrected_data: jsonObject, notes });
 export const rejectRequest = z.object({ reason: z.string().min(1).max(2000) });

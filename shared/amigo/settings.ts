@@ -18,6 +18,19 @@ export type RetentionPolicy = z.infer<typeof retentionPolicy>;
 /** HIPAA default when a field is not configured: 6 years. */
 export const DEFAULT_RETENTION_DAYS = 2190;
 
+/** `RetentionPolicyRequest` (PUT, partial update): each `*_days` is 365–36500 or null. */
+const requestDays = z.number().int().min(365).max(36_500).nullable().optional();
+export const retentionPolicyRequest = z.object({
+  call_recordings_days: requestDays,
+  call_transcripts_days: requestDays,
+  audit_log_days: requestDays,
+  world_events_days: requestDays,
+  phi_data_days: requestDays,
+  legal_hold: z.boolean().nullable().optional(),
+  legal_hold_reason: z.string().max(2000).nullable().optional(),
+});
+export type RetentionPolicyRequest = z.infer<typeof retentionPolicyRequest>;
+
 export const hipaaReport = z.object({
   workspace_id: uuid,
   generated_at: z.string(),

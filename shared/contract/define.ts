@@ -15,10 +15,14 @@ export interface RouteDef<
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
   R extends z.ZodType = z.ZodType,
+  P extends string = string,
 > {
   method: M;
-  /** Path with `:name` parameters, e.g. `/api/review/items/:id`. */
-  path: string;
+  /**
+   * Path with `:name` parameters, e.g. `/api/review/items/:id`. Kept as its literal type so the
+   * server's handlers get typed `params` (PathParams<P>).
+   */
+  path: P;
   access: RouteAccess;
   query: Q;
   body: B;
@@ -33,14 +37,15 @@ export const route = <
   Q extends z.ZodType = typeof noQuery,
   B extends z.ZodType = typeof noBody,
   R extends z.ZodType = z.ZodType,
+  P extends string = string,
 >(def: {
   method: M;
-  path: string;
+  path: P;
   access: RouteAccess;
   query?: Q;
   body?: B;
   response: R;
-}): RouteDef<M, Q, B, R> => ({
+}): RouteDef<M, Q, B, R, P> => ({
   method: def.method,
   path: def.path,
   access: def.access,

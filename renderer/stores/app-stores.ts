@@ -1,0 +1,50 @@
+/**
+ * Creates the app's stores for one API client and wires the rules that span them, so those
+ * rules hold whatever the screen does: leaving signed-in drops synced state, and a completed
+ * sync refreshes the review counts.
+ */
+import type { ApiClient } from '../api/client';
+import { createReviewSummaryStore, type ReviewSummaryStore } from './review-summary-store';
+import { createSessionStore, type AuthorizationOpener, type SessionStore } from './session-store';
+import { createSyncStore, type SyncStore } from './sync-store';
+
+export interface AppStores {
+  session: SessionStore;
+  sync: SyncStore;
+  reviewSummary: ReviewSummaryStore;
+  /** Removes the cross-store subscriptions (tests; the app lives as long as the page). */
+  dispose(): void;
+}
+
+export const createAppStores = (api: ApiClient, openAuthorizationUrl: AuthorizationOpener): AppStores => {
+  const session = createSessionStore(api, openAuthorizationUrl);
+  // A 401 from a session route means the session changed (locked, revoked): re-read it now
+  // instead of waiting for the next poll.
+  const recheckSession = (): void => void session.getState().refresh();
+  const sync = createSyncStore(api, recheckSession);
+  const reviewSummary = createReviewSummaryStore(api, recheckSession);
+
+  const unsubscribeSession = session.subscribe((state, previous) => {
+    if (previous.status === 'signed-in' && state.status !== 'signed-in') {
+      // Locked or signed out: nothing read under the old session stays in memory.
+      sync.getState().reset();
+      reviewSummary.getState().reset();
+    }
+  });
+  const unsubscribeSync = sync.subscribe((state, previous) => {
+    const done = state.status?.lastCompleteSyncAt ?? null;
+    if (done !== null && done !== (previous.status?.lastCompleteSyncAt ?? null)) {
+      void reviewSummary.getState().refresh();
+    }
+  });
+
+  return {
+    session,
+    sync,
+    reviewSummary,
+    dispose() {
+      unsubscribeSession();
+      unsubscribeSync();
+    },
+  };
+};
