@@ -38,7 +38,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "Property[key.name='webPreferences'] > ObjectExpression > SpreadElement", message: 'webPreferences must be literal.' },
+        {
+          selector: "Property[key.name='webPreferences'] > ObjectExpression > SpreadElement",
+          message: 'webPreferences must be literal.',
+        },
       ],
     },
   },

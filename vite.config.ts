@@ -38,7 +38,9 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: false,
+    // Hidden maps: the shipped JS carries no sourceMappingURL, but the Electronegativity gate maps
+    // findings back to TypeScript (and its suppression comments). electron-builder leaves *.map out.
+    sourcemap: 'hidden',
     // Chromium (Electron 45, Playwright) supports modulepreload; the polyfill is code we don't need.
     modulePreload: { polyfill: false },
     // No data: URLs for fonts or scripts (CSP default-src 'none'); everything ships as a file.

@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be 0–65535, got "${values.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be 0–65535, got "${values.port}".`);
   const running = await serve({
     port,
     ...(values.backend ? { backendUrl: values.backend } : {}),

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.browser) {
-    console.error('The Electron runtime is not installed on this machine, so Attest runs in browser mode: open the link below.');
+    console.error(
+      'The Electron runtime is not installed on this machine, so Attest runs in browser mode: open the link below.',
+    );
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   const running = await serve({

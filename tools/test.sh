@@ -53,7 +53,11 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] || [ -z "${ATTEST_IN_TEST_SESSION:-}" 
   # A private D-Bus session with an unlocked gnome-keyring: keytar talks to a real Secret Service.
   exec dbus-run-session -- env ATTEST_IN_TEST_SESSION=1 bash "$0" "$@"
 fi
-echo -n "attest-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+# A throwaway keyring: the daemon keeps its files under XDG_DATA_HOME, so a developer's own login
+# keyring (with its own password) is never touched, and every run starts unlocked.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+echo -n "attest-test-keyring" | XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 export ATTEST_TEST_KEYCHAIN=1
 export ATTEST_CHROMIUM="${ATTEST_CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}"
 

@@ -26,7 +26,9 @@ export interface RunningWorkspaceServer {
 export async function startWorkspaceServer(options: ServerOptions): Promise<RunningWorkspaceServer> {
   const secrets = await openSecretStore({ forceMemory: options.forceMemoryKeychain ?? false });
   if (secrets.kind === 'memory') {
-    console.error(`attest: no OS keychain (${secrets.reason ?? 'not reachable'}); the local copy will not outlive this run.`);
+    console.error(
+      `attest: no OS keychain (${secrets.reason ?? 'not reachable'}); the local copy will not outlive this run.`,
+    );
   }
   let ownUrl = '';
   const session = new SessionManager({ options, secrets, appUrl: () => `${ownUrl}/` });

@@ -17,12 +17,8 @@ export const sessionView = z.object({
   }),
   /** `os`: secrets in the OS keychain; `memory`: no keychain reachable, nothing survives exit. */
   keychain: z.enum(['os', 'memory']),
-  user: z
-    .object({ sub: z.string(), name: z.string().nullable(), email: z.string().nullable() })
-    .nullable(),
-  workspace: z
-    .object({ id: z.string(), name: z.string(), region, role })
-    .nullable(),
+  user: z.object({ sub: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  workspace: z.object({ id: z.string(), name: z.string(), region, role }).nullable(),
   /** The last sign-in failure, said as a sentence, until the next attempt. */
   lastError: z.string().nullable(),
 });

@@ -15,14 +15,24 @@ function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`The demo directory has no ${what}.`);
   return value;
 }
-const riverbend = required(DEMO_WORKSPACES.find((w) => w.slug === 'riverbend-clinic'), 'Riverbend workspace');
+const riverbend = required(
+  DEMO_WORKSPACES.find((w) => w.slug === 'riverbend-clinic'),
+  'Riverbend workspace',
+);
 
-test('a reviewer signs in and sees the workspace, its region and the pending count', async ({ page, app, backend, dataDir }) => {
+test('a reviewer signs in and sees the workspace, its region and the pending count', async ({
+  page,
+  app,
+  backend,
+  dataDir,
+}) => {
   // What the simulator holds, asked through its own API as the reviewer.
   const reviewer = required(personByLogin('reviewer'), 'reviewer');
   const token = await backend.issueToken(reviewer.sub, riverbend.id);
   const ask = async (path: string): Promise<unknown> => {
-    const response = await fetch(`${backend.url}/v1/${riverbend.id}/${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${backend.url}/v1/${riverbend.id}/${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(200);
     return response.json();
   };

@@ -30,7 +30,13 @@ function layerOf(file) {
 const RULES = {
   shared: { layers: ['shared'], packages: ['zod'], node: false, electron: false },
   renderer: { layers: ['shared', 'renderer'], packages: true, node: false, electron: false },
-  preload: { layers: ['preload'], sharedOnly: ['shared/ipc.ts', 'shared/ipc'], packages: [], node: false, electron: true },
+  preload: {
+    layers: ['preload'],
+    sharedOnly: ['shared/ipc.ts', 'shared/ipc'],
+    packages: [],
+    node: false,
+    electron: true,
+  },
   main: { layers: ['shared', 'main', 'server-entry'], packages: true, node: true, electron: true },
   server: { layers: ['shared', 'server'], packages: true, node: true, electron: false },
   cli: { layers: ['shared', 'server'], packages: true, node: true, electron: false },
@@ -65,7 +71,8 @@ export default {
           return;
         }
         // Main may import the server's entry only (to know what to start), nothing deeper.
-        if (from === 'main' && to === 'server') to = rel === 'electron/server/index' || rel === 'electron/server/index.ts' ? 'server-entry' : 'server';
+        if (from === 'main' && to === 'server')
+          to = rel === 'electron/server/index' || rel === 'electron/server/index.ts' ? 'server-entry' : 'server';
         if (!rule.layers.includes(to)) report(`'${rel}' (${to})`);
         return;
       }

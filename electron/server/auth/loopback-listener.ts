@@ -48,10 +48,13 @@ export async function startLoopbackListener(options: LoopbackOptions): Promise<L
     server.close();
     server.closeAllConnections();
   };
-  const timer = setTimeout(() => {
-    close();
-    settle(new Error('Sign-in timed out: the browser did not come back in time. Try again.'));
-  }, options.timeoutMs ?? 5 * 60_000);
+  const timer = setTimeout(
+    () => {
+      close();
+      settle(new Error('Sign-in timed out: the browser did not come back in time. Try again.'));
+    },
+    options.timeoutMs ?? 5 * 60_000,
+  );
   timer.unref();
 
   server.on('request', (req, res) => {

@@ -6,7 +6,10 @@
 import * as oidc from 'openid-client';
 
 export function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost');
+  return (
+    url.protocol === 'http:' &&
+    (url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost')
+  );
 }
 
 export class IdentityProviderError extends Error {
@@ -18,7 +21,9 @@ export async function discoverIdentityProvider(issuer: string, clientId: string)
   try {
     url = new URL(issuer);
   } catch {
-    throw new IdentityProviderError(`The identity provider address "${issuer}" is not a URL. Check the sign-in settings.`);
+    throw new IdentityProviderError(
+      `The identity provider address "${issuer}" is not a URL. Check the sign-in settings.`,
+    );
   }
   if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
     throw new IdentityProviderError(`The identity provider must use https (got ${url.origin}).`);

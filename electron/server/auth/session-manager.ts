@@ -7,7 +7,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as oidc from 'openid-client';
-import { REGION_API_ORIGINS, region as regionSchema, role as roleSchema, selfProfile, workspace as workspaceSchema } from '../../../shared/amigo';
+import {
+  REGION_API_ORIGINS,
+  region as regionSchema,
+  role as roleSchema,
+  selfProfile,
+  workspace as workspaceSchema,
+} from '../../../shared/amigo';
 import type { Region, Role } from '../../../shared/amigo';
 import type { SessionStatus, SessionView } from '../../../shared/contract';
 import { DEFAULT_CLIENT_ID, SIGN_IN_SCOPE, type ServerOptions } from '../config';
@@ -52,7 +58,12 @@ export class SessionManager {
 
   private get issuer(): string {
     const issuer = this.deps.options.issuer ?? this.deps.options.backendUrl;
-    if (!issuer) throw new ApiFailure(503, 'not_configured', 'No identity provider is configured. Start Attest with --issuer (or --backend).');
+    if (!issuer)
+      throw new ApiFailure(
+        503,
+        'not_configured',
+        'No identity provider is configured. Start Attest with --issuer (or --backend).',
+      );
     return issuer;
   }
 
@@ -61,7 +72,8 @@ export class SessionManager {
     return {
       status: this.status,
       backend: {
-        apiUrl: options.backendUrl ?? (this.active ? REGION_API_ORIGINS[this.active.workspace.region] : GLOBAL_API_ORIGIN),
+        apiUrl:
+          options.backendUrl ?? (this.active ? REGION_API_ORIGINS[this.active.workspace.region] : GLOBAL_API_ORIGIN),
         issuer: options.issuer ?? options.backendUrl ?? '',
         demo: options.demo ?? false,
       },
@@ -147,10 +159,17 @@ export class SessionManager {
   /** Browser mode: back to the app. Desktop: a page that says to return to the app window. */
   private returnToApp(): { status: number; headers: Record<string, string>; body: string } {
     const app = this.deps.appUrl();
-    return { status: 302, headers: { location: app, 'content-type': 'text/plain; charset=utf-8' }, body: 'Return to Attest.' };
+    return {
+      status: 302,
+      headers: { location: app, 'content-type': 'text/plain; charset=utf-8' },
+      body: 'Return to Attest.',
+    };
   }
 
-  private async establish(config: oidc.Configuration, tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<void> {
+  private async establish(
+    config: oidc.Configuration,
+    tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+  ): Promise<void> {
     const idClaims = tokens.claims();
     if (!idClaims) throw new Error('The identity provider did not return an ID token.');
     const sub = idClaims.sub;
@@ -167,7 +186,11 @@ export class SessionManager {
 
     // The profile lists the person's workspaces (with their regions) on the identity host.
     const identity = new RemoteClient({
-      pin: { origin: identityOrigin, region: 'identity', workspaceId: tokenWorkspace ?? '00000000-0000-0000-0000-000000000000' },
+      pin: {
+        origin: identityOrigin,
+        region: 'identity',
+        workspaceId: tokenWorkspace ?? '00000000-0000-0000-0000-000000000000',
+      },
       authorizer: keeper,
     });
     const profile = (await identity.get('/self/profile', selfProfile)).data;
@@ -190,7 +213,10 @@ export class SessionManager {
     const apiOrigin = this.deps.options.backendUrl
       ? new URL(this.deps.options.backendUrl).origin
       : REGION_API_ORIGINS[region.data];
-    const remote = new RemoteClient({ pin: { origin: apiOrigin, region: region.data, workspaceId }, authorizer: keeper });
+    const remote = new RemoteClient({
+      pin: { origin: apiOrigin, region: region.data, workspaceId },
+      authorizer: keeper,
+    });
     const store = await openWorkspaceStore({
       file: path.join(this.deps.options.dataDir, 'workspaces', region.data, `${workspaceId}.db`),
       secrets: this.deps.secrets,
@@ -206,7 +232,11 @@ export class SessionManager {
 
     await this.closeActive();
     this.active = {
-      user: { sub, name: stringClaim(idClaims.name) ?? profile.name ?? null, email: stringClaim(idClaims.email) ?? profile.email ?? null },
+      user: {
+        sub,
+        name: stringClaim(idClaims.name) ?? profile.name ?? null,
+        email: stringClaim(idClaims.email) ?? profile.email ?? null,
+      },
       workspace: { id: workspaceId, name: workspaceName, region: region.data, role: role.data },
       tokens: keeper,
       remote,

@@ -123,9 +123,7 @@ export class RemoteClient {
         const retryAfter = error.details.retryAfter ?? null;
         const retryable =
           attempt < this.opts.maxRetries &&
-          (retry === 'transient'
-            ? error.transient
-            : error.kind === 'rate-limited' && retryAfter !== null);
+          (retry === 'transient' ? error.transient : error.kind === 'rate-limited' && retryAfter !== null);
         if (!retryable) throw error;
         if (retryAfter !== null && retryAfter > this.opts.maxRetryAfterSeconds) throw error;
         const delay = retryAfter !== null ? retryAfter * 1000 : backoffDelay(attempt, this.opts.backoff);
@@ -163,11 +161,15 @@ export class RemoteClient {
       throw error instanceof RemoteError ? error : toTransportError(error, url);
     });
     if (response.status >= 300 && response.status < 400) {
-      throw new RemoteError('invalid-response', `The backend redirected ${url.pathname} elsewhere; Attest does not follow redirects.`, {
-        status: response.status,
-        requestId,
-        path: url.pathname,
-      });
+      throw new RemoteError(
+        'invalid-response',
+        `The backend redirected ${url.pathname} elsewhere; Attest does not follow redirects.`,
+        {
+          status: response.status,
+          requestId,
+          path: url.pathname,
+        },
+      );
     }
     const json = parseJson(text, response, url, requestId);
     if (!response.ok) throw httpFailure(response, json, url, requestId);
@@ -207,10 +209,14 @@ async function readCapped(response: Response, maxBytes: number, url: URL): Promi
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new RemoteError('too-large', `The backend's answer for ${url.pathname} was larger than ${maxBytes} bytes; nothing was stored.`, {
-        status: response.status,
-        path: url.pathname,
-      });
+      throw new RemoteError(
+        'too-large',
+        `The backend's answer for ${url.pathname} was larger than ${maxBytes} bytes; nothing was stored.`,
+        {
+          status: response.status,
+          path: url.pathname,
+        },
+      );
     }
     chunks.push(value);
   }
@@ -231,11 +237,15 @@ function parseJson(text: string, response: Response, url: URL, requestId: string
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new RemoteError('invalid-response', `The backend's answer for ${url.pathname} was not valid JSON; nothing was stored.`, {
-      status: response.status,
-      requestId,
-      path: url.pathname,
-    });
+    throw new RemoteError(
+      'invalid-response',
+      `The backend's answer for ${url.pathname} was not valid JSON; nothing was stored.`,
+      {
+        status: response.status,
+        requestId,
+        path: url.pathname,
+      },
+    );
   }
 }
 
@@ -252,16 +262,19 @@ function httpFailure(response: Response, json: unknown, url: URL, requestId: str
       : '';
   const base = { status, detail, requestId, path: url.pathname };
   const suffix = said ? ` The backend said: ${said}` : '';
-  if (status === 401) return new RemoteError('unauthorized', `Your session with the backend has ended. Sign in again.${suffix}`, base);
+  if (status === 401)
+    return new RemoteError('unauthorized', `Your session with the backend has ended. Sign in again.${suffix}`, base);
   if (status === 403) return new RemoteError('forbidden', `Your role does not allow this.${suffix}`, base);
   if (status === 404) return new RemoteError('not-found', `Not found on the backend: ${url.pathname}.${suffix}`, base);
-  if (status === 409) return new RemoteError('conflict', `The backend refused this because the item changed meanwhile.${suffix}`, base);
+  if (status === 409)
+    return new RemoteError('conflict', `The backend refused this because the item changed meanwhile.${suffix}`, base);
   if (status === 429) {
     return new RemoteError('rate-limited', 'The backend asked Attest to slow down; it will try again shortly.', {
       ...base,
       retryAfter: parseRetryAfter(response.headers.get('retry-after')),
     });
   }
-  if (status >= 500) return new RemoteError('server', `The backend had a problem (${status}); Attest will try again.${suffix}`, base);
+  if (status >= 500)
+    return new RemoteError('server', `The backend had a problem (${status}); Attest will try again.${suffix}`, base);
   return new RemoteError('rejected', `The backend refused the request (${status}).${suffix}`, base);
 }

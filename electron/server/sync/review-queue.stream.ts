@@ -17,7 +17,11 @@ export interface StreamProgress {
   (patch: { count?: number; total?: number | null }): void;
 }
 
-export async function pullReviewQueue(remote: RemoteClient, store: ReviewStore, progress: StreamProgress): Promise<void> {
+export async function pullReviewQueue(
+  remote: RemoteClient,
+  store: ReviewStore,
+  progress: StreamProgress,
+): Promise<void> {
   const pulledAt = new Date().toISOString();
   let count = 0;
   let expected = 0;

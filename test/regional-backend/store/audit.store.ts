@@ -1,5 +1,6 @@
 /** Audit events: newest first, offset paging, indexed for every filter the API offers. */
 import type { AuditEvent } from '../../../shared/amigo';
+import { countCacheFor } from './count-cache';
 import type { Db } from './db';
 import type { JsonObject } from './values';
 import { parseObject, toMs } from './values';
@@ -34,30 +35,8 @@ function whereOf(workspaceId: string, f: AuditFilters): { clause: string; params
   return { clause: where.join(' AND '), params };
 }
 
-/**
- * Totals are cached per filter until the next insert: a client paging through a million events
- * asks for the same total ten thousand times, and COUNT(*) over a million rows is not free.
- */
-class CountCache {
-  private generation = 0;
-  private readonly entries = new Map<string, { generation: number; value: unknown }>();
-
-  bump(): void {
-    this.generation += 1;
-  }
-
-  get<T>(key: string, compute: () => T): T {
-    const hit = this.entries.get(key);
-    if (hit !== undefined && hit.generation === this.generation) return hit.value as T;
-    const value = compute();
-    if (this.entries.size > 1000) this.entries.clear();
-    this.entries.set(key, { generation: this.generation, value });
-    return value;
-  }
-}
-
 export function createAuditStore(db: Db) {
-  const cache = new CountCache();
+  const cache = countCacheFor(db, 'audit');
   const insertStmt = db.prepare(
     `INSERT OR IGNORE INTO audit_events (id, workspace_id, ts_ms, service, action, actor_entity_id, resource_type,
        resource_id, phi, raw)

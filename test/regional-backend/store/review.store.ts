@@ -3,6 +3,7 @@
  * review_item_events), so a verdict changes the very rows the world model projects from.
  */
 import type { DatasetRecord } from '../dataset';
+import { countCacheFor } from './count-cache';
 import type { Db } from './db';
 import type { JsonObject } from './values';
 import { isJsonObject, isoOrNull, parseObject, toMs } from './values';
@@ -66,6 +67,7 @@ const EVENT_STATUS_FOR_ACTION: Record<string, string> = {
 };
 
 export function createReviewStore(db: Db) {
+  const cache = countCacheFor(db, 'review');
   const itemStmt = db.prepare<[string, string], ItemRow>(`SELECT * FROM review_items WHERE workspace_id = ? AND id = ?`);
   const openForEntityStmt = db.prepare<[string, string], ItemRow>(
     `SELECT * FROM review_items WHERE workspace_id = ? AND entity_id = ? AND status IN ('pending', 'in_progress')`,
@@ -116,6 +118,7 @@ export function createReviewStore(db: Db) {
   );
 
   function insertItem(r: DatasetRecord<'review_items'>): void {
+    cache.bump();
     const isOpen = r.status === 'pending' || r.status === 'in_progress';
     if (isOpen && r.entity_id !== null) {
       const open = openForEntityStmt.get(r.workspace_id, r.entity_id);
@@ -204,7 +207,9 @@ export function createReviewStore(db: Db) {
 
   function page(where: string[], params: unknown[], order: string, limit: number, offset: number) {
     const clause = where.join(' AND ');
-    const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM review_items WHERE ${clause}`).get(...params)?.n ?? 0;
+    const total = cache.get(`count ${clause} ${JSON.stringify(params)}`, () =>
+      db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM review_items WHERE ${clause}`).get(...params)?.n ?? 0,
+    );
     const rows = db
       .prepare<unknown[], ItemRow>(`SELECT * FROM review_items WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...params, limit, offset);
@@ -219,17 +224,30 @@ export function createReviewStore(db: Db) {
     itemsOfEvent: (eventId: string): string[] => itemsOfEventStmt.all(eventId).map((r) => r.item_id),
     itemsOfEntity: (workspaceId: string, entityId: string): ItemRow[] => itemsOfEntityStmt.all(workspaceId, entityId),
     openForEntity: (workspaceId: string, entityId: string): ItemRow | undefined => openForEntityStmt.get(workspaceId, entityId),
-    linkEvent: (itemId: string, eventId: string): void => void linkEventStmt.run(itemId, eventId, itemId),
+    linkEvent: (itemId: string, eventId: string): void => {
+      cache.bump();
+      linkEventStmt.run(itemId, eventId, itemId);
+    },
     list,
     history,
     myQueue,
-    refreshConfidence: (itemId: string): void => void confidenceStmt.run(itemId),
-    claim: (itemId: string, sub: string, nowMs: number): void => void claimStmt.run(sub, nowMs, itemId),
-    unclaim: (itemId: string): void => void unclaimStmt.run(itemId),
+    refreshConfidence: (itemId: string): void => {
+      cache.bump();
+      confidenceStmt.run(itemId);
+    },
+    claim: (itemId: string, sub: string, nowMs: number): void => {
+      cache.bump();
+      claimStmt.run(sub, nowMs, itemId);
+    },
+    unclaim: (itemId: string): void => {
+      cache.bump();
+      unclaimStmt.run(itemId);
+    },
     complete(
       itemId: string,
       v: { status: 'completed' | 'rejected'; action: 'approved' | 'corrected' | 'rejected'; by: string; nowMs: number; notes: string | null; reason: string | null },
     ): void {
+      cache.bump();
       completeStmt.run({
         id: itemId,
         status: v.status,
@@ -241,7 +259,7 @@ export function createReviewStore(db: Db) {
       });
     },
     stats(workspaceId: string) {
-      const s = statsStmt.get(workspaceId);
+      const s = cache.get(`stats ${workspaceId}`, () => statsStmt.get(workspaceId));
       return {
         pending: s?.pending ?? 0,
         completed: s?.completed ?? 0,

@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS entities (
   raw TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS entities_ws_type ON entities(workspace_id, entity_type, seq);
+-- Covering index for the q search: a substring LIKE scans this narrow index, not the wide rows.
+CREATE INDEX IF NOT EXISTS entities_ws_search ON entities(workspace_id, search);
 
 CREATE TABLE IF NOT EXISTS entity_events (
   seq INTEGER PRIMARY KEY,
@@ -82,7 +84,7 @@ CREATE INDEX IF NOT EXISTS review_ws_priority ON review_items(workspace_id, prio
 CREATE INDEX IF NOT EXISTS review_ws_status_confidence ON review_items(workspace_id, status, confidence, seq);
 CREATE INDEX IF NOT EXISTS review_ws_confidence ON review_items(workspace_id, confidence, seq);
 CREATE INDEX IF NOT EXISTS review_ws_assigned ON review_items(workspace_id, assigned_to, status);
-CREATE INDEX IF NOT EXISTS review_ws_completed ON review_items(workspace_id, completed_ms, seq) WHERE completed_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS review_ws_completed_all ON review_items(workspace_id, completed_ms, seq);
 
 CREATE TABLE IF NOT EXISTS review_item_events (
   item_id TEXT NOT NULL,
@@ -149,6 +151,7 @@ CREATE TABLE IF NOT EXISTS sync_events (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS sync_ws_status ON sync_events(workspace_id, sync_status, created_ms, seq);
 CREATE INDEX IF NOT EXISTS sync_entity ON sync_events(entity_id);
+CREATE INDEX IF NOT EXISTS sync_ws_sink_status ON sync_events(workspace_id, data_source_id, sync_status);
 
 CREATE TABLE IF NOT EXISTS audit_events (
   seq INTEGER PRIMARY KEY,

@@ -6,6 +6,7 @@
  */
 import type { DatasetRecord, DatasetResource, DatasetSink } from '../dataset';
 import type { Db } from './db';
+import { countCacheFor } from './count-cache';
 import { DEFERRABLE_INDEXES } from './schema';
 import { storeOver } from './store';
 import type { JsonObject } from './values';
@@ -167,5 +168,6 @@ export function finalizeLoad(db: Db): void {
   })();
   // Approximate statistics are enough for the planner to pick the right index, and fast at 1M rows.
   db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
+  for (const name of ['audit', 'review', 'sync', 'world']) countCacheFor(db, name).bump();
 }
 

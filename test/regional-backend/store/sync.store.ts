@@ -1,5 +1,6 @@
 /** Outbound sync state: one row per (event, sink), as `GET /world/sync/*` reports it. */
 import type { DatasetRecord } from '../dataset';
+import { countCacheFor } from './count-cache';
 import type { Db } from './db';
 import type { JsonObject } from './values';
 import { isoOf, isoOrNull, parseObject, str, toMs } from './values';
@@ -51,6 +52,7 @@ const toApi = (r: SyncRow): JsonObject => ({
 });
 
 export function createSyncStore(db: Db) {
+  const cache = countCacheFor(db, 'sync');
   const insertSinkStmt = db.prepare(
     `INSERT OR REPLACE INTO sinks (data_source_id, workspace_id, name, source_type) VALUES (?, ?, ?, ?)`,
   );
@@ -89,6 +91,7 @@ export function createSyncStore(db: Db) {
   );
 
   function insertSyncEvent(r: DatasetRecord<'sync_events'>, workspaceId: string): void {
+    cache.bump();
     upsertStmt.run({
       event_id: r.event_id,
       data_source_id: r.data_source_id,
@@ -148,7 +151,9 @@ export function createSyncStore(db: Db) {
     add('fhir_resource_type = ?', f.fhirResourceType);
     add('fhir_resource_id = ?', f.fhirResourceId);
     const clause = where.join(' AND ');
-    const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM sync_events WHERE ${clause}`).get(...params)?.n ?? 0;
+    const total = cache.get(`count ${clause} ${JSON.stringify(params)}`, () =>
+      db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM sync_events WHERE ${clause}`).get(...params)?.n ?? 0,
+    );
     const rows = db
       .prepare<unknown[], SyncRow>(`SELECT * FROM sync_events WHERE ${clause} ORDER BY created_ms, seq LIMIT ? OFFSET ?`)
       .all(...params, limit, offset);
@@ -162,10 +167,13 @@ export function createSyncStore(db: Db) {
     workspaceOfSink: (dataSourceId: string): string | undefined => sinkWsStmt.get(dataSourceId)?.workspace_id,
     insertSyncEvent,
     queue,
-    cancel: (eventId: string): void => void cancelStmt.run(eventId),
+    cancel: (eventId: string): void => {
+      cache.bump();
+      cancelStmt.run(eventId);
+    },
     sinks: (workspaceId: string): SinkRow[] => sinksStmt.all(workspaceId),
     bySink(workspaceId: string) {
-      const counts = countsStmt.all(workspaceId);
+      const counts = cache.get(`by-sink ${workspaceId}`, () => countsStmt.all(workspaceId));
       return sinksStmt.all(workspaceId).map((s) => {
         const n = (status: string): number =>
           counts.find((c) => c.data_source_id === s.data_source_id && c.sync_status === status)?.n ?? 0;
@@ -182,9 +190,9 @@ export function createSyncStore(db: Db) {
       });
     },
     queueSummary(workspaceId: string) {
-      const q = queueStmt.get(workspaceId);
+      const q = cache.get(`queue ${workspaceId}`, () => queueStmt.get(workspaceId));
       const byType: Record<string, Record<string, number>> = {};
-      for (const r of byTypeStmt.all(workspaceId)) {
+      for (const r of cache.get(`by-type ${workspaceId}`, () => byTypeStmt.all(workspaceId))) {
         const key = r.t ?? 'unknown';
         byType[key] = { ...byType[key], [r.sync_status]: r.n };
       }
@@ -208,6 +216,7 @@ export function createSyncStore(db: Db) {
       })),
     /** Test helper: the outbound worker finishes every pending row (synced, or failed with an error). */
     settle(workspaceId: string, outcome: { status: 'synced' | 'failed'; error?: string | undefined }, nowMs: number): number {
+      cache.bump();
       return settleStmt.run({
         ws: workspaceId,
         status: outcome.status,

@@ -3,6 +3,7 @@
  * `same_as` merges. Entity state is rebuilt from events after every verdict (projection.ts).
  */
 import type { DatasetRecord } from '../dataset';
+import { countCacheFor } from './count-cache';
 import type { Db } from './db';
 import { projectState } from './projection';
 import type { JsonObject } from './values';
@@ -104,6 +105,7 @@ export function eventData(row: EventRow): JsonObject {
 }
 
 export function createWorldStore(db: Db) {
+  const cache = countCacheFor(db, 'world');
   const insertEntityStmt = db.prepare(
     `INSERT INTO entities (id, workspace_id, entity_type, source, has_projection, search, base_state, raw)
      VALUES (@id, @workspace_id, @entity_type, @source, @has_projection, @search, @base_state, @raw)
@@ -171,6 +173,7 @@ export function createWorldStore(db: Db) {
   );
 
   function insertEntity(r: DatasetRecord<'entities'>): void {
+    cache.bump();
     const raw = r as JsonObject;
     insertEntityStmt.run({
       id: r.id,
@@ -272,10 +275,16 @@ export function createWorldStore(db: Db) {
       params.push(...f.tags);
     }
     const clause = where.join(' AND ');
-    const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM entities WHERE ${clause}`).get(...params)?.n ?? 0;
-    const rows = db
-      .prepare<unknown[], { raw: string }>(`SELECT raw FROM entities WHERE ${clause} ORDER BY seq LIMIT ? OFFSET ?`)
-      .all(...params, f.limit, f.offset);
+    const total = cache.get(`count ${clause} ${JSON.stringify(params)}`, () =>
+      db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM entities WHERE ${clause}`).get(...params)?.n ?? 0,
+    );
+    // Two steps: pick the page's rows by key (a search scans the narrow search index), then read
+    // only those rows' JSON, instead of walking the wide rows of every match.
+    const seqs = db
+      .prepare<unknown[], { seq: number }>(`SELECT seq FROM entities WHERE ${clause} ORDER BY seq LIMIT ? OFFSET ?`)
+      .all(...params, f.limit, f.offset)
+      .map((r) => r.seq);
+    const rows = seqs.length === 0 ? [] : db.prepare<unknown[], { raw: string }>(`SELECT raw FROM entities WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq`).all(...seqs);
     return { entities: rows.map((r) => parseObject(r.raw)), total };
   }
 
@@ -385,6 +394,7 @@ export function createWorldStore(db: Db) {
     entity['event_count'] = events.length;
     if (latest > 0) entity['last_event_at'] = isoOf(latest);
     entity['updated_at'] = isoOf(nowMs);
+    cache.bump();
     updateEntityStmt.run(JSON.stringify(entity), searchText(entity, entityId), entityId);
   }
 

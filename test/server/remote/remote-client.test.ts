@@ -142,7 +142,9 @@ describe('RemoteClient', () => {
 
   it('maps FastAPI 422 detail lists into the message', async () => {
     replies.push((_req, res) =>
-      json(res, 422, { detail: [{ loc: ['query', 'limit'], msg: 'Input should be less than or equal to 20', type: 'less_than_equal' }] }),
+      json(res, 422, {
+        detail: [{ loc: ['query', 'limit'], msg: 'Input should be less than or equal to 20', type: 'less_than_equal' }],
+      }),
     );
     const error = await failure(client().get('/v1/workspaces', okSchema));
     expect(error.kind).toBe('rejected');

@@ -14,7 +14,11 @@ export class ReviewStore {
   constructor(private readonly db: WorkspaceDatabase) {}
 
   /** Stores one validated page; `complete` marks the stream's last page of this pass. */
-  applyPage(items: readonly ReviewItem[], pulledAt: string, page: { cursor: string | null; complete: boolean; total?: number | null }): void {
+  applyPage(
+    items: readonly ReviewItem[],
+    pulledAt: string,
+    page: { cursor: string | null; complete: boolean; total?: number | null },
+  ): void {
     applyPage(this.db.write, REVIEW_QUEUE_STREAM, (tx) => upsertReviewItems(tx, items, pulledAt), {
       cursor: page.cursor,
       at: pulledAt,
