@@ -11,6 +11,7 @@ import { syncContract } from './sync.routes';
 
 export * from './define';
 export * from './views';
+export * from './decisions.routes';
 
 export const routes = {
   ...sessionContract,

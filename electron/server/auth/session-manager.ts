@@ -14,7 +14,7 @@ import {
   selfProfile,
   workspace as workspaceSchema,
 } from '../../../shared/amigo';
-import type { Region, Role } from '../../../shared/amigo';
+import { canDecideReviews, canSeeAudit, type Region, type Role } from '../../../shared/amigo';
 import type { SessionStatus, SessionView } from '../../../shared/contract';
 import { DEFAULT_CLIENT_ID, SIGN_IN_SCOPE, type ServerOptions } from '../config';
 import { ApiFailure } from '../http/api-failure';
@@ -30,6 +30,9 @@ import { SignInRequiredError, TokenKeeper } from './token-keeper';
 
 /** The global Amigo host: identity endpoints and /self/profile when no backend is configured. */
 const GLOBAL_API_ORIGIN = REGION_API_ORIGINS['us-east-1'];
+
+/** What a local API route needs the role to allow: reading, deciding reviews, or audit. */
+export type Capability = 'read' | 'decide' | 'audit';
 
 export interface ActiveWorkspace {
   user: { sub: string; name: string | null; email: string | null };
@@ -89,6 +92,21 @@ export class SessionManager {
     if (this.status === 'locked') throw new ApiFailure(423, 'locked', 'Attest is locked. Sign in again to continue.');
     if (!this.active || this.status !== 'signed-in') throw new ApiFailure(401, 'signed_out', 'Sign in to continue.');
     return this.active;
+  }
+
+  /**
+   * The open workspace, if the person's role allows `capability`; otherwise 403. The local API
+   * refuses what the role does not allow even when the UI is bypassed.
+   */
+  requireCapability(capability: Capability): ActiveWorkspace {
+    const active = this.requireWorkspace();
+    const role = active.workspace.role;
+    const allowed = capability === 'read' || (capability === 'decide' ? canDecideReviews(role) : canSeeAudit(role));
+    if (!allowed) {
+      const what = capability === 'decide' ? 'decide review items' : 'see audit and compliance data';
+      throw new ApiFailure(403, 'forbidden_role', `Your role (${role}) does not allow you to ${what}.`);
+    }
+    return active;
   }
 
   private async oidcConfig(): Promise<oidc.Configuration> {

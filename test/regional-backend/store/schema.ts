@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS sync_events (
 CREATE INDEX IF NOT EXISTS sync_ws_status ON sync_events(workspace_id, sync_status, created_ms, seq);
 CREATE INDEX IF NOT EXISTS sync_entity ON sync_events(entity_id);
 CREATE INDEX IF NOT EXISTS sync_ws_sink_status ON sync_events(workspace_id, data_source_id, sync_status);
+CREATE INDEX IF NOT EXISTS sync_ws_status_synced ON sync_events(workspace_id, sync_status, synced_ms);
 
 CREATE TABLE IF NOT EXISTS audit_events (
   seq INTEGER PRIMARY KEY,

@@ -70,11 +70,15 @@ export function createSyncStore(db: Db) {
   const countsStmt = db.prepare<[string], { data_source_id: string; sync_status: string; n: number }>(
     `SELECT data_source_id, sync_status, count(*) AS n FROM sync_events WHERE workspace_id = ? GROUP BY 1, 2`,
   );
-  const queueStmt = db.prepare<[string], { pending: number; failed: number; oldest: number | null; last_ok: number | null }>(
-    `SELECT coalesce(sum(sync_status = 'pending'), 0) AS pending, coalesce(sum(sync_status = 'failed'), 0) AS failed,
-       min(CASE WHEN sync_status = 'pending' THEN created_ms END) AS oldest,
-       max(CASE WHEN sync_status = 'synced' THEN synced_ms END) AS last_ok
-     FROM sync_events WHERE workspace_id = ?`,
+  // Each part of the queue summary is one range of an index, not a scan of every row.
+  const statusCountStmt = db.prepare<[string, string], { n: number }>(
+    `SELECT count(*) AS n FROM sync_events WHERE workspace_id = ? AND sync_status = ?`,
+  );
+  const oldestPendingStmt = db.prepare<[string], { v: number | null }>(
+    `SELECT min(created_ms) AS v FROM sync_events WHERE workspace_id = ? AND sync_status = 'pending'`,
+  );
+  const lastSyncedStmt = db.prepare<[string], { v: number | null }>(
+    `SELECT max(synced_ms) AS v FROM sync_events WHERE workspace_id = ? AND sync_status = 'synced'`,
   );
   const byTypeStmt = db.prepare<[string], { t: string | null; sync_status: string; n: number }>(
     `SELECT fhir_resource_type AS t, sync_status, count(*) AS n FROM sync_events
@@ -190,17 +194,22 @@ export function createSyncStore(db: Db) {
       });
     },
     queueSummary(workspaceId: string) {
-      const q = cache.get(`queue ${workspaceId}`, () => queueStmt.get(workspaceId));
+      const q = cache.get(`queue ${workspaceId}`, () => ({
+        pending: statusCountStmt.get(workspaceId, 'pending')?.n ?? 0,
+        failed: statusCountStmt.get(workspaceId, 'failed')?.n ?? 0,
+        oldest: oldestPendingStmt.get(workspaceId)?.v ?? null,
+        last_ok: lastSyncedStmt.get(workspaceId)?.v ?? null,
+      }));
       const byType: Record<string, Record<string, number>> = {};
       for (const r of cache.get(`by-type ${workspaceId}`, () => byTypeStmt.all(workspaceId))) {
         const key = r.t ?? 'unknown';
         byType[key] = { ...byType[key], [r.sync_status]: r.n };
       }
       return {
-        pending_count: q?.pending ?? 0,
-        failed_count: q?.failed ?? 0,
-        oldest_pending_at: isoOrNull(q?.oldest ?? null),
-        last_sync_success_at: isoOrNull(q?.last_ok ?? null),
+        pending_count: q.pending,
+        failed_count: q.failed,
+        oldest_pending_at: isoOrNull(q.oldest),
+        last_sync_success_at: isoOrNull(q.last_ok),
         by_resource_type: byType,
       };
     },
