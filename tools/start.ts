@@ -32,15 +32,28 @@ function buildIfStale(output: string, sources: string[], script: string): void {
   const newest = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
   if (built >= newest) return;
   console.error(`Building (${script})…`);
-  const result = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Build output goes to stderr: stdout carries only the one `Attest: …` line.
+  const result = spawnSync('npm', ['run', '--silent', script], {
+    cwd: root,
+    stdio: ['ignore', process.stderr, 'inherit'],
+  });
   if (result.status !== 0) throw new Error(`npm run ${script} failed.`);
 }
 
-/** The Electron binary, if this machine has it (its npm package downloads it on first use). */
+/**
+ * The Electron binary, if this machine has it. Electron's npm package downloads the runtime the
+ * first time `require('electron')` runs, so this reads its path.txt instead of requiring it: no
+ * download is attempted (machines without network, CI).
+ */
 function electronBinary(): string | null {
   try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && fs.existsSync(binary) ? binary : null;
+    const pkgDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathFile = path.join(pkgDir, 'path.txt');
+    if (!fs.existsSync(pathFile)) return null;
+    const relative = fs.readFileSync(pathFile, 'utf8').trim();
+    const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(pkgDir, 'dist');
+    const binary = path.join(dist, relative);
+    return fs.existsSync(binary) ? binary : null;
   } catch {
     return null;
   }
