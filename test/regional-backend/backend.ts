@@ -18,7 +18,7 @@ import type { DemoWorkspace } from './directory';
 import { DEMO_WORKSPACES } from './directory';
 import type { RateLimitConfig } from './http/rate-limit';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './http/rate-limit';
-import type { AccessClaims, IdentityProviderHandle, VerifyRequestInput } from './identity';
+import type { AccessClaims, IdentityConfig, IdentityProviderHandle, VerifyRequestInput } from './identity';
 import { createAdmin } from './sim/admin.routes';
 import { FaultController } from './sim/faults';
 import { RequestLog } from './sim/request-log';
@@ -54,6 +54,8 @@ export interface RegionalBackendOptions {
   stream?: StreamHubOptions;
   /** Log progress to stderr (the CLI); silent by default. */
   verbose?: boolean;
+  /** Identity provider settings (rotation, DPoP nonces, device poll interval…) when it hosts one. */
+  identity?: Partial<IdentityConfig>;
 }
 
 export interface RegionalBackend {
@@ -78,8 +80,16 @@ export interface RegionalBackend {
 
 export interface IdentityWiring {
   audience: string;
-  createIdentityProvider(opts: { issuer: string; dataDir: string; audience: string }): Promise<IdentityProviderHandle>;
-  createRemoteVerifier(issuer: string, audience: string): { verifyRequest(r: VerifyRequestInput): Promise<AccessClaims> };
+  createIdentityProvider(opts: {
+    issuer: string;
+    dataDir: string;
+    audience: string;
+    config?: Partial<IdentityConfig>;
+  }): Promise<IdentityProviderHandle>;
+  createRemoteVerifier(
+    issuer: string,
+    audience: string,
+  ): { verifyRequest(r: VerifyRequestInput): Promise<AccessClaims> };
 }
 
 export interface DataWiring {
@@ -89,7 +99,10 @@ export interface DataWiring {
 
 const isLoopbackOrigin = (u: URL): boolean => ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 
-export async function createBackend(opts: RegionalBackendOptions, wiring: IdentityWiring & DataWiring): Promise<RegionalBackend> {
+export async function createBackend(
+  opts: RegionalBackendOptions,
+  wiring: IdentityWiring & DataWiring,
+): Promise<RegionalBackend> {
   const say = (msg: string): void => {
     if (opts.verbose === true) process.stderr.write(`[regional-backend ${opts.region}] ${msg}\n`);
   };
@@ -122,7 +135,12 @@ export async function createBackend(opts: RegionalBackendOptions, wiring: Identi
     const wanted = opts.issuer === undefined ? undefined : new URL(opts.issuer);
     if (wanted === undefined || (isLoopbackOrigin(wanted) && wanted.port === String(port))) {
       issuer = wanted?.origin ?? origin;
-      identity = await wiring.createIdentityProvider({ issuer, dataDir: path.join(opts.dataDir, 'identity'), audience: wiring.audience });
+      identity = await wiring.createIdentityProvider({
+        issuer,
+        dataDir: path.join(opts.dataDir, 'identity'),
+        audience: wiring.audience,
+        ...(opts.identity ? { config: opts.identity } : {}),
+      });
       const idp = identity;
       verify = (r) => idp.verifyRequest(r);
     } else {
@@ -152,8 +170,10 @@ export async function createBackend(opts: RegionalBackendOptions, wiring: Identi
 
     const hub = new StreamHub(opts.stream);
     const faults = new FaultController(opts.seed ?? 1);
-    if (opts.latencyMs !== undefined && opts.latencyMs > 0) faults.add({ kind: 'latency', ms: opts.latencyMs, rate: 1 });
-    if (opts.failRate !== undefined && opts.failRate > 0) faults.add({ kind: 'status', status: 503, rate: opts.failRate, retry_after: 1 });
+    if (opts.latencyMs !== undefined && opts.latencyMs > 0)
+      faults.add({ kind: 'latency', ms: opts.latencyMs, rate: 1 });
+    if (opts.failRate !== undefined && opts.failRate > 0)
+      faults.add({ kind: 'status', status: 503, rate: opts.failRate, retry_after: 1 });
     const log = new RequestLog();
     const rateLimiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
     const deps: ApiDeps = {
@@ -168,14 +188,18 @@ export async function createBackend(opts: RegionalBackendOptions, wiring: Identi
       options: { auditReads: false, auditExportEnabled: true, auditExportRowCap: null, ...opts.api },
     };
     const idp = identity;
-    const issueToken = idp === undefined ? undefined : (sub: string, ws: string) => idp.issueAccessTokenForTests(sub, ws);
+    const issueToken =
+      idp === undefined ? undefined : (sub: string, ws: string) => idp.issueAccessTokenForTests(sub, ws);
     handler = createPipeline({
       deps,
       routes: apiRoutes(deps),
       faults,
       log,
       rateLimiter,
-      identity: idp === undefined ? (_req, res) => sendJson(res, 404, { detail: 'Not Found' }) : (req, res) => idp.handle(req, res),
+      identity:
+        idp === undefined
+          ? (_req, res) => sendJson(res, 404, { detail: 'Not Found' })
+          : (req, res) => idp.handle(req, res),
       admin: createAdmin({ deps, faults, log, rateLimiter, issuer: () => issuer, issueToken }),
     });
 
@@ -198,7 +222,8 @@ export async function createBackend(opts: RegionalBackendOptions, wiring: Identi
       hub,
       store,
       issueToken: async (sub, ws) => {
-        if (issueToken === undefined) throw new Error('this backend verifies tokens of a remote issuer; mint tokens there');
+        if (issueToken === undefined)
+          throw new Error('this backend verifies tokens of a remote issuer; mint tokens there');
         return issueToken(sub, ws);
       },
       close: () => {
@@ -251,11 +276,14 @@ function loadData(
     const key = `loaded:generated:${workspace.id}`;
     const previous = store.settings.meta(key);
     if (previous !== undefined) {
-      if (previous !== `${seed}:${scale}`) say(`${workspace.slug}: keeping data generated with ${previous} (data dir reused)`);
+      if (previous !== `${seed}:${scale}`)
+        say(`${workspace.slug}: keeping data generated with ${previous} (data dir reused)`);
       continue;
     }
     const started = Date.now();
-    const { written } = withBulkLoad(store.db, (sink) => wiring.generateWorkspace({ seed, scale, workspace }, sink), { defaultWorkspaceId: workspace.id });
+    const { written } = withBulkLoad(store.db, (sink) => wiring.generateWorkspace({ seed, scale, workspace }, sink), {
+      defaultWorkspaceId: workspace.id,
+    });
     store.settings.setMeta(key, `${seed}:${scale}`);
     say(`${workspace.slug}: generated ${written} records (seed ${seed}, ${scale}) in ${Date.now() - started} ms`);
   }

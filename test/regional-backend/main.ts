@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   if (failRate !== undefined && !(failRate >= 0 && failRate <= 1)) fail('--fail-rate must be a number from 0 to 1');
   const rateLimit = integer('rate-limit', args['rate-limit'], 1, 10_000_000);
 
-  const tempDir = args['data-dir'] === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), `attest-backend-${region}-`)) : undefined;
+  const tempDir =
+    args['data-dir'] === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), `attest-backend-${region}-`)) : undefined;
   const dataDir = args['data-dir'] ?? tempDir ?? '';
 
   const backend = await createRegionalBackend({
@@ -78,13 +79,17 @@ async function main(): Promise<void> {
     port: integer('port', args.port, 0, 65_535) ?? 0,
     ...(args.dataset === undefined ? {} : { dataset: args.dataset }),
     ...(args.issuer === undefined ? {} : { issuer: args.issuer }),
-    ...(args['latency-ms'] === undefined ? {} : { latencyMs: integer('latency-ms', args['latency-ms'], 0, 120_000) ?? 0 }),
+    ...(args['latency-ms'] === undefined
+      ? {}
+      : { latencyMs: integer('latency-ms', args['latency-ms'], 0, 120_000) ?? 0 }),
     ...(failRate === undefined ? {} : { failRate }),
     ...(rateLimit === undefined ? {} : { rateLimit: { limit: rateLimit, windowMs: 60_000 } }),
     verbose: true,
   });
   process.stdout.write(`Regional backend: ${backend.url}\nIdentity provider: ${backend.issuer}\n`);
-  process.stderr.write(`data dir ${dataDir}${tempDir === undefined ? '' : ' (temporary)'}; /__sim/* is the test-only admin API\n`);
+  process.stderr.write(
+    `data dir ${dataDir}${tempDir === undefined ? '' : ' (temporary)'}; /__sim/* is the test-only admin API\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -107,6 +112,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`regional backend failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `regional backend failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -35,7 +35,12 @@ export function signExportUrl(deps: ApiDeps, exportId: string): string {
   return `${deps.origin()}/__sim/exports/${exportId}.ndjson?expires=${expires}&signature=${signature}`;
 }
 
-export function checkExportSignature(deps: ApiDeps, exportId: string, expires: string | null, signature: string | null): boolean {
+export function checkExportSignature(
+  deps: ApiDeps,
+  exportId: string,
+  expires: string | null,
+  signature: string | null,
+): boolean {
   if (expires === null || signature === null || Number(expires) * 1000 < deps.now()) return false;
   const expected = createHmac('sha256', deps.exportKey).update(`${exportId}:${expires}`).digest();
   const given = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : '', 'hex');
@@ -95,7 +100,12 @@ export function auditRoutes(deps: ApiDeps): RouteDef[] {
       access: 'admin',
       handler: (ctx) => {
         const { query: q } = ctx.input({ query: { entity_id: optUuid(), ...dates, ...paging } });
-        return list(ctx, { resourceId: q.entity_id, phiOnly: true, dateFrom: q.date_from, dateTo: q.date_to }, q.limit, q.offset);
+        return list(
+          ctx,
+          { resourceId: q.entity_id, phiOnly: true, dateFrom: q.date_from, dateTo: q.date_to },
+          q.limit,
+          q.offset,
+        );
       },
     },
     {
@@ -116,7 +126,9 @@ export function auditRoutes(deps: ApiDeps): RouteDef[] {
       access: 'admin',
       handler: (ctx) => {
         const { query: q } = ctx.input({ query: dates });
-        return ok(shape(auditSummary, store.audit.summary(ctx.workspaceId, { dateFrom: q.date_from, dateTo: q.date_to })));
+        return ok(
+          shape(auditSummary, store.audit.summary(ctx.workspaceId, { dateFrom: q.date_from, dateTo: q.date_to })),
+        );
       },
     },
     {
@@ -161,17 +173,38 @@ export function auditRoutes(deps: ApiDeps): RouteDef[] {
         }
         const created = new Date(nowMs);
         const s3Key = `audit-exports/${ctx.workspaceId}/${created.getUTCFullYear()}/${String(created.getUTCMonth() + 1).padStart(2, '0')}/${fileName}`;
-        store.settings.putExport({ export_id: exportId, workspace_id: ctx.workspaceId, s3_key: s3Key, file_name: fileName, row_count: rows, size, created_ms: nowMs });
+        store.settings.putExport({
+          export_id: exportId,
+          workspace_id: ctx.workspaceId,
+          s3_key: s3Key,
+          file_name: fileName,
+          row_count: rows,
+          size,
+          created_ms: nowMs,
+        });
         store.audit.insert(
           auditEventFor(
             ctx.workspaceId,
             ctx.actor,
-            { service: 'audit', action: 'audit.export', resourceType: 'audit_export', resourceId: exportId, phi: false, metadata: { row_count: rows, phi_only: body.phi_only } },
+            {
+              service: 'audit',
+              action: 'audit.export',
+              resourceType: 'audit_export',
+              resourceId: exportId,
+              phi: false,
+              metadata: { row_count: rows, phi_only: body.phi_only },
+            },
             nowMs,
           ),
         );
         return ok(
-          shape(auditExportResponse, { export_id: exportId, s3_key: s3Key, row_count: rows, download_url: signExportUrl(deps, exportId), created_at: isoOf(nowMs) }),
+          shape(auditExportResponse, {
+            export_id: exportId,
+            s3_key: s3Key,
+            row_count: rows,
+            download_url: signExportUrl(deps, exportId),
+            created_at: isoOf(nowMs),
+          }),
         );
       },
     },

@@ -18,7 +18,10 @@ export function callRoutes(deps: ApiDeps): RouteDef[] {
         const { path } = ctx.input({ path: { call_id: str() } });
         const call = deps.store.settings.call(ctx.workspaceId, path.call_id);
         if (call === null) throw notFound('Call not found');
-        if (deps.options.auditReads) deps.store.audit.insert(auditRead(ctx, 'calls', 'call.transcript.read', 'call', String(call['id']), deps.now()));
+        if (deps.options.auditReads)
+          deps.store.audit.insert(
+            auditRead(ctx, 'calls', 'call.transcript.read', 'call', String(call['id']), deps.now()),
+          );
         return ok(shape(callDetail, call));
       },
     },

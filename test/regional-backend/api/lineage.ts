@@ -13,11 +13,28 @@ import { itemBase } from '../store/review.store';
 const MAX_EVENTS = 500;
 
 function sourcesOf(events: readonly EventRow[]) {
-  const bySource = new Map<string, { source: string; source_system: string | null; event_count: number; first_seen_at: number | null; last_seen_at: number | null; agents: Set<string> }>();
+  const bySource = new Map<
+    string,
+    {
+      source: string;
+      source_system: string | null;
+      event_count: number;
+      first_seen_at: number | null;
+      last_seen_at: number | null;
+      agents: Set<string>;
+    }
+  >();
   for (const e of events) {
     const source = e.source ?? 'manual';
     const key = `${source}\u0000${e.source_system ?? ''}`;
-    const cur = bySource.get(key) ?? { source, source_system: e.source_system, event_count: 0, first_seen_at: null, last_seen_at: null, agents: new Set<string>() };
+    const cur = bySource.get(key) ?? {
+      source,
+      source_system: e.source_system,
+      event_count: 0,
+      first_seen_at: null,
+      last_seen_at: null,
+      agents: new Set<string>(),
+    };
     cur.event_count += 1;
     const at = e.ingested_ms;
     if (at !== null) {

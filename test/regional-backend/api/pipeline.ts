@@ -65,7 +65,13 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', deps.origin());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', deps.origin());
+    } catch {
+      sendJson(res, 400, { detail: 'Invalid request target' });
+      return;
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const entry = { route: null as string | null, workspaceId: null as string | null, faults: [] as string[] };
     res.on('close', () => {
@@ -106,9 +112,16 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
         const headers: Record<string, string> = {};
         if (plan.status.retryAfter !== undefined) headers['retry-after'] = String(plan.status.retryAfter);
         if (plan.status.status === 429) {
-          Object.assign(headers, { 'x-ratelimit-limit': '0', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(deps.now() / 1000) + (plan.status.retryAfter ?? 1)) });
+          Object.assign(headers, {
+            'x-ratelimit-limit': String(rateLimiter.current().limit),
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': String(Math.ceil(deps.now() / 1000) + (plan.status.retryAfter ?? 1)),
+          });
         }
-        const detail = plan.status.status === 429 ? 'Rate limit exceeded' : `Simulated ${plan.status.status} (${plan.status.ruleId})`;
+        const detail =
+          plan.status.status === 429
+            ? 'Rate limit exceeded'
+            : `Simulated ${plan.status.status} (${plan.status.ruleId})`;
         sendJson(res, plan.status.status, { detail }, headers, plan);
         return;
       }
@@ -144,7 +157,10 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
       }
       const dpop = req.headers['dpop'];
       // DPoP's `htu` is the URL as the client addressed it, so the Host header decides the origin.
-      const addressed = new URL(url.pathname + url.search, typeof req.headers.host === 'string' ? `http://${req.headers.host}` : deps.origin());
+      const addressed = new URL(
+        url.pathname + url.search,
+        typeof req.headers.host === 'string' ? `http://${req.headers.host}` : deps.origin(),
+      );
       const claims = await deps.verify({
         authorization,
         ...(typeof dpop === 'string' ? { dpop } : {}),
@@ -155,7 +171,12 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
       let role: Role = claims.role;
       if (route.scope === 'workspace') {
         const issues: ValidationIssue[] = [];
-        workspaceId = readParams('path', { workspace_id: uuid() }, (n) => (params[n] === undefined ? [] : [params[n] ?? '']), issues).workspace_id;
+        workspaceId = readParams(
+          'path',
+          { workspace_id: uuid() },
+          (n) => (params[n] === undefined ? [] : [params[n] ?? '']),
+          issues,
+        ).workspace_id;
         throwIfInvalid(issues);
         entry.workspaceId = workspaceId;
         const ws = deps.store.settings.workspace(workspaceId);
@@ -163,7 +184,8 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
         if (claims.workspaceId !== workspaceId) throw new HttpError(403, 'Token is not valid for this workspace');
         const override = deps.store.settings.roleOverride(workspaceId, claims.sub);
         role = ROLES.find((r) => r === override) ?? claims.role;
-        if (!roleOk(role, route.access)) throw new HttpError(403, `Insufficient permissions: requires ${ACCESS_TEXT[route.access]}`);
+        if (!roleOk(role, route.access))
+          throw new HttpError(403, `Insufficient permissions: requires ${ACCESS_TEXT[route.access]}`);
       }
       const ctx: ApiCtx = {
         req,
@@ -185,7 +207,12 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
         input<P extends ParamSpec, Q extends ParamSpec>(spec: { path?: P; query?: Q }) {
           const issues: ValidationIssue[] = [];
           // An absent spec reads nothing; the empty object stands in for it.
-          const path = readParams('path', spec.path ?? ({} as P), (n) => (params[n] === undefined ? [] : [params[n] ?? '']), issues);
+          const path = readParams(
+            'path',
+            spec.path ?? ({} as P),
+            (n) => (params[n] === undefined ? [] : [params[n] ?? '']),
+            issues,
+          );
           const query = readParams('query', spec.query ?? ({} as Q), (n) => url.searchParams.getAll(n), issues);
           throwIfInvalid(issues);
           return { path, query };

@@ -68,7 +68,16 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
       correctedData = body.corrected_data;
     }
     const row = settle(
-      applyVerdict(store, { workspaceId: ctx.workspaceId, itemId: path.item_id, actor: ctx.actor, kind, notes, reason, correctedData, nowMs: deps.now() }),
+      applyVerdict(store, {
+        workspaceId: ctx.workspaceId,
+        itemId: path.item_id,
+        actor: ctx.actor,
+        kind,
+        notes,
+        reason,
+        correctedData,
+        nowMs: deps.now(),
+      }),
     );
     publish(ctx.workspaceId, { action: kind, item_id: row.id, entity_id: row.entity_id, entity_type: row.entity_type });
     return ok(one(row));
@@ -94,7 +103,11 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
       if (outcome.ok) succeeded.push(itemId);
       else failed.push({ item_id: itemId, error: outcome.detail, status_code: String(outcome.status) });
     }
-    if (succeeded.length > 0) publish(ctx.workspaceId, { action: kind === 'approve' ? 'batch_approve' : 'batch_reject', count: succeeded.length });
+    if (succeeded.length > 0)
+      publish(ctx.workspaceId, {
+        action: kind === 'approve' ? 'batch_approve' : 'batch_reject',
+        count: succeeded.length,
+      });
     return ok(shape(batchActionResponse, { succeeded, failed }));
   }
 
@@ -158,7 +171,13 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
       access: 'read',
       handler: (ctx) => {
         const { query: q } = ctx.input({
-          query: { action: optStr(), reviewed_by: optStr(), completed_after: optDateTime(), completed_before: optDateTime(), ...continuationQuery },
+          query: {
+            action: optStr(),
+            reviewed_by: optStr(),
+            completed_after: optDateTime(),
+            completed_before: optDateTime(),
+            ...continuationQuery,
+          },
         });
         const offset = Math.max(0, q.continuation_token);
         const action = q.action === undefined ? undefined : (ACTION_ALIASES[q.action] ?? q.action);
@@ -178,8 +197,20 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
       access: 'read',
       handler: (ctx) => ok(shape(reviewStats, store.review.stats(ctx.workspaceId))),
     },
-    { method: 'POST', path: `${BASE}/batch-approve`, scope: 'workspace', access: 'review', handler: (ctx) => batch(ctx, 'approve') },
-    { method: 'POST', path: `${BASE}/batch-reject`, scope: 'workspace', access: 'review', handler: (ctx) => batch(ctx, 'reject') },
+    {
+      method: 'POST',
+      path: `${BASE}/batch-approve`,
+      scope: 'workspace',
+      access: 'review',
+      handler: (ctx) => batch(ctx, 'approve'),
+    },
+    {
+      method: 'POST',
+      path: `${BASE}/batch-reject`,
+      scope: 'workspace',
+      access: 'review',
+      handler: (ctx) => batch(ctx, 'reject'),
+    },
     {
       method: 'GET',
       path: `${BASE}/{item_id}`,
@@ -189,9 +220,7 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
         const { path } = ctx.input({ path: itemPath });
         const row = getItem(ctx, path.item_id);
         if (deps.options.auditReads) {
-          store.audit.insert(
-            auditRead(ctx, 'review-queue', 'review.read', 'review_item', row.id, deps.now()),
-          );
+          store.audit.insert(auditRead(ctx, 'review-queue', 'review.read', 'review_item', row.id, deps.now()));
         }
         return ok(one(row));
       },
@@ -219,9 +248,27 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
         return ok(shape(claimResponse, { id: row.id, assigned_to: row.assigned_to ?? '', status: row.status }));
       },
     },
-    { method: 'POST', path: `${BASE}/{item_id}/approve`, scope: 'workspace', access: 'review', handler: (ctx) => verdict(ctx, 'approve') },
-    { method: 'POST', path: `${BASE}/{item_id}/correct`, scope: 'workspace', access: 'review', handler: (ctx) => verdict(ctx, 'correct') },
-    { method: 'POST', path: `${BASE}/{item_id}/reject`, scope: 'workspace', access: 'review', handler: (ctx) => verdict(ctx, 'reject') },
+    {
+      method: 'POST',
+      path: `${BASE}/{item_id}/approve`,
+      scope: 'workspace',
+      access: 'review',
+      handler: (ctx) => verdict(ctx, 'approve'),
+    },
+    {
+      method: 'POST',
+      path: `${BASE}/{item_id}/correct`,
+      scope: 'workspace',
+      access: 'review',
+      handler: (ctx) => verdict(ctx, 'correct'),
+    },
+    {
+      method: 'POST',
+      path: `${BASE}/{item_id}/reject`,
+      scope: 'workspace',
+      access: 'review',
+      handler: (ctx) => verdict(ctx, 'reject'),
+    },
     {
       method: 'GET',
       path: `${BASE}/{item_id}/correction-schema`,
@@ -239,7 +286,13 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
         }
         const first = originals[0];
         const fhirType = first === undefined ? null : str(parseObject(first.raw)['fhir_resource_type']);
-        return ok(shape(correctionSchemaResponse, { fhir_resource_type: fhirType, fields: correctionFields(fhirType, current), current_values: current }));
+        return ok(
+          shape(correctionSchemaResponse, {
+            fhir_resource_type: fhirType,
+            fields: correctionFields(fhirType, current),
+            current_values: current,
+          }),
+        );
       },
     },
     {
@@ -263,4 +316,3 @@ export function reviewQueueRoutes(deps: ApiDeps): RouteDef[] {
     },
   ];
 }
-

@@ -16,7 +16,13 @@ import { shape } from './shape';
 import type { ApiDeps, RouteDef } from './types';
 import { ok } from './types';
 
-const DAY_FIELDS = ['call_recordings_days', 'call_transcripts_days', 'audit_log_days', 'world_events_days', 'phi_data_days'] as const;
+const DAY_FIELDS = [
+  'call_recordings_days',
+  'call_transcripts_days',
+  'audit_log_days',
+  'world_events_days',
+  'phi_data_days',
+] as const;
 const DAY_MS = 86_400_000;
 
 export function settingsRoutes(deps: ApiDeps): RouteDef[] {
@@ -28,7 +34,8 @@ export function settingsRoutes(deps: ApiDeps): RouteDef[] {
     const policy: JsonObject = {};
     for (const f of DAY_FIELDS) policy[f] = typeof configured[f] === 'number' ? configured[f] : DEFAULT_RETENTION_DAYS;
     policy['legal_hold'] = configured['legal_hold'] === true;
-    policy['legal_hold_reason'] = typeof configured['legal_hold_reason'] === 'string' ? configured['legal_hold_reason'] : null;
+    policy['legal_hold_reason'] =
+      typeof configured['legal_hold_reason'] === 'string' ? configured['legal_hold_reason'] : null;
     return shape(retentionPolicy, policy);
   };
   const members = (ws: string) => DEMO_PEOPLE.filter((p) => p.memberships.some((m) => m.workspaceId === ws));
@@ -71,7 +78,14 @@ export function settingsRoutes(deps: ApiDeps): RouteDef[] {
             auditEventFor(
               ctx.workspaceId,
               ctx.actor,
-              { service: 'settings', action: 'settings.retention.update', resourceType: 'retention_policy', resourceId: ctx.workspaceId, phi: false, metadata: { fields: changed } },
+              {
+                service: 'settings',
+                action: 'settings.retention.update',
+                resourceType: 'retention_policy',
+                resourceId: ctx.workspaceId,
+                phi: false,
+                metadata: { fields: changed },
+              },
               deps.now(),
             ),
           );
@@ -90,19 +104,32 @@ export function settingsRoutes(deps: ApiDeps): RouteDef[] {
         const from = now - query.report_period_days * DAY_MS;
         const people = members(ctx.workspaceId);
         const roles: Record<string, number> = {};
-        for (const role of ROLES) roles[role] = people.filter((p) => p.memberships.some((m) => m.workspaceId === ctx.workspaceId && m.role === role)).length;
+        for (const role of ROLES)
+          roles[role] = people.filter((p) =>
+            p.memberships.some((m) => m.workspaceId === ctx.workspaceId && m.role === role),
+          ).length;
         return ok(
           shape(hipaaReport, {
             workspace_id: ctx.workspaceId,
             generated_at: isoOf(now),
             report_period_days: query.report_period_days,
             compliance_status: statusOf(ctx.workspaceId),
-            audit_summary: { ...store.audit.summary(ctx.workspaceId, { dateFrom: from, dateTo: now }), period_start: isoOf(from), period_end: isoOf(now) },
+            audit_summary: {
+              ...store.audit.summary(ctx.workspaceId, { dateFrom: from, dateTo: now }),
+              period_start: isoOf(from),
+              period_end: isoOf(now),
+            },
             retention_policy: retentionOf(ctx.workspaceId),
             encryption: { at_rest: true, in_transit: true, backups: true, phi_field_level: true },
             api_key_summary: { total: 0, active: 0, expired: 0, revoked: 0 },
             // Identity-specific fields are null "pending integration", as in the real service.
-            access_controls: { mfa_enforced: null, sso_enabled: null, account_lockout: null, members: people.length, roles },
+            access_controls: {
+              mfa_enforced: null,
+              sso_enabled: null,
+              account_lockout: null,
+              members: people.length,
+              roles,
+            },
           }),
         );
       },

@@ -77,7 +77,8 @@ export function worldRoutes(deps: ApiDeps): RouteDef[] {
       handler: (ctx) => {
         const { path } = ctx.input({ path: entityPath });
         const e = getEntity(ctx, path.entity_id);
-        if (deps.options.auditReads) store.audit.insert(auditRead(ctx, 'world', 'entity.read', 'entity', path.entity_id, deps.now()));
+        if (deps.options.auditReads)
+          store.audit.insert(auditRead(ctx, 'world', 'entity.read', 'entity', path.entity_id, deps.now()));
         return ok(shape(entity, e));
       },
     },
@@ -87,10 +88,19 @@ export function worldRoutes(deps: ApiDeps): RouteDef[] {
       scope: 'workspace',
       access: 'read',
       handler: (ctx) => {
-        const { path, query } = ctx.input({ path: entityPath, query: { domain: optStr(), limit: int({ default: 50, ge: 1, le: 200 }), offset } });
+        const { path, query } = ctx.input({
+          path: entityPath,
+          query: { domain: optStr(), limit: int({ default: 50, ge: 1, le: 200 }), offset },
+        });
         getEntity(ctx, path.entity_id);
         const { events, total } = store.world.timeline(path.entity_id, query.domain, query.limit, query.offset);
-        return ok(shape(entityTimeline, { entity_id: path.entity_id, events, ...offsetPage(events.length, total, query.offset) }));
+        return ok(
+          shape(entityTimeline, {
+            entity_id: path.entity_id,
+            events,
+            ...offsetPage(events.length, total, query.offset),
+          }),
+        );
       },
     },
     {
@@ -99,9 +109,17 @@ export function worldRoutes(deps: ApiDeps): RouteDef[] {
       scope: 'workspace',
       access: 'read',
       handler: (ctx) => {
-        const { path, query } = ctx.input({ path: entityPath, query: { limit: int({ default: 200, ge: 1, le: 500 }), offset } });
+        const { path, query } = ctx.input({
+          path: entityPath,
+          query: { limit: int({ default: 200, ge: 1, le: 500 }), offset },
+        });
         getEntity(ctx, path.entity_id);
-        return ok(shape(enrichmentValues, { entity_id: path.entity_id, values: store.world.enrichmentValues(path.entity_id, query.limit, query.offset) }));
+        return ok(
+          shape(enrichmentValues, {
+            entity_id: path.entity_id,
+            values: store.world.enrichmentValues(path.entity_id, query.limit, query.offset),
+          }),
+        );
       },
     },
     {
@@ -116,7 +134,11 @@ export function worldRoutes(deps: ApiDeps): RouteDef[] {
         });
         getEntity(ctx, path.entity_id);
         return ok(
-          shape(enrichmentHistory, { entity_id: path.entity_id, key: path.key, history: store.world.enrichmentHistory(path.entity_id, path.key, query.limit) }),
+          shape(enrichmentHistory, {
+            entity_id: path.entity_id,
+            key: path.key,
+            history: store.world.enrichmentHistory(path.entity_id, path.key, query.limit),
+          }),
         );
       },
     },
@@ -185,7 +207,13 @@ export function worldRoutes(deps: ApiDeps): RouteDef[] {
         });
         const { events, total } = store.sync.events(
           ctx.workspaceId,
-          { status: q.status, dataSourceId: q.data_source_id, sourceSystem: q.source_system, fhirResourceType: q.fhir_resource_type, fhirResourceId: q.fhir_resource_id },
+          {
+            status: q.status,
+            dataSourceId: q.data_source_id,
+            sourceSystem: q.source_system,
+            fhirResourceType: q.fhir_resource_type,
+            fhirResourceId: q.fhir_resource_id,
+          },
           q.limit,
           q.offset,
         );

@@ -52,30 +52,78 @@ function translate(issue: z.core.$ZodIssue): ValidationIssue {
       const max = Number(issue.maximum);
       if (issue.origin === 'array') {
         const actual = Array.isArray(input) ? input.length : max + 1;
-        return { type: 'too_long', loc, msg: `List should have at most ${PLURAL(max, 'item')} after validation, not ${actual}`, input, ctx: { field_type: 'List', max_length: max, actual_length: actual } };
+        return {
+          type: 'too_long',
+          loc,
+          msg: `List should have at most ${PLURAL(max, 'item')} after validation, not ${actual}`,
+          input,
+          ctx: { field_type: 'List', max_length: max, actual_length: actual },
+        };
       }
       if (issue.origin === 'string') {
-        return { type: 'string_too_long', loc, msg: `String should have at most ${PLURAL(max, 'character')}`, input, ctx: { max_length: max } };
+        return {
+          type: 'string_too_long',
+          loc,
+          msg: `String should have at most ${PLURAL(max, 'character')}`,
+          input,
+          ctx: { max_length: max },
+        };
       }
-      return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${max}`, input, ctx: { le: max } };
+      return {
+        type: 'less_than_equal',
+        loc,
+        msg: `Input should be less than or equal to ${max}`,
+        input,
+        ctx: { le: max },
+      };
     }
     case 'too_small': {
       const min = Number(issue.minimum);
       if (issue.origin === 'array') {
         const actual = Array.isArray(input) ? input.length : 0;
-        return { type: 'too_short', loc, msg: `List should have at least ${PLURAL(min, 'item')} after validation, not ${actual}`, input, ctx: { field_type: 'List', min_length: min, actual_length: actual } };
+        return {
+          type: 'too_short',
+          loc,
+          msg: `List should have at least ${PLURAL(min, 'item')} after validation, not ${actual}`,
+          input,
+          ctx: { field_type: 'List', min_length: min, actual_length: actual },
+        };
       }
       if (issue.origin === 'string') {
-        return { type: 'string_too_short', loc, msg: `String should have at least ${PLURAL(min, 'character')}`, input, ctx: { min_length: min } };
+        return {
+          type: 'string_too_short',
+          loc,
+          msg: `String should have at least ${PLURAL(min, 'character')}`,
+          input,
+          ctx: { min_length: min },
+        };
       }
-      return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${min}`, input, ctx: { ge: min } };
+      return {
+        type: 'greater_than_equal',
+        loc,
+        msg: `Input should be greater than or equal to ${min}`,
+        input,
+        ctx: { ge: min },
+      };
     }
     case 'invalid_format':
       if (issue.format === 'uuid' || issue.format === 'guid') {
-        return { type: 'uuid_parsing', loc, msg: 'Input should be a valid UUID, invalid character', input, ctx: { error: 'invalid character' } };
+        return {
+          type: 'uuid_parsing',
+          loc,
+          msg: 'Input should be a valid UUID, invalid character',
+          input,
+          ctx: { error: 'invalid character' },
+        };
       }
       if (issue.format === 'datetime') {
-        return { type: 'datetime_from_date_parsing', loc, msg: 'Input should be a valid datetime or date, invalid character in year', input, ctx: { error: 'invalid character in year' } };
+        return {
+          type: 'datetime_from_date_parsing',
+          loc,
+          msg: 'Input should be a valid datetime or date, invalid character in year',
+          input,
+          ctx: { error: 'invalid character in year' },
+        };
       }
       return { type: 'string_pattern_mismatch', loc, msg: issue.message, input };
     case 'invalid_value': {
@@ -88,11 +136,21 @@ function translate(issue: z.core.$ZodIssue): ValidationIssue {
 }
 
 /** Parses and validates a JSON body; a body FastAPI would refuse gets the same 422. */
-export function parseJsonBody<S extends z.ZodType>(schema: S, raw: Buffer, contentType: string | undefined): z.output<S> {
-  if (raw.length === 0) throw new ValidationError([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
+export function parseJsonBody<S extends z.ZodType>(
+  schema: S,
+  raw: Buffer,
+  contentType: string | undefined,
+): z.output<S> {
+  if (raw.length === 0)
+    throw new ValidationError([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
   if (!/^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType ?? '')) {
     throw new ValidationError([
-      { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: raw.toString('utf8').slice(0, 200) },
+      {
+        type: 'model_attributes_type',
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: raw.toString('utf8').slice(0, 200),
+      },
     ]);
   }
   let value: unknown;
@@ -100,7 +158,9 @@ export function parseJsonBody<S extends z.ZodType>(schema: S, raw: Buffer, conte
     value = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     const error = err instanceof Error ? err.message : 'Expecting value';
-    throw new ValidationError([{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error } }]);
+    throw new ValidationError([
+      { type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error } },
+    ]);
   }
   const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw new ValidationError(result.error.issues.map(translate));

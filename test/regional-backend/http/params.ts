@@ -29,16 +29,39 @@ interface IntBounds {
 function parseInt(raw: string, loc: [Loc, string], issues: ValidationIssue[], b: IntBounds): number {
   const s = raw.trim();
   if (!/^[+-]?\d+$/.test(s)) {
-    issues.push({ type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: raw });
+    issues.push({
+      type: 'int_parsing',
+      loc,
+      msg: 'Input should be a valid integer, unable to parse string as an integer',
+      input: raw,
+    });
     return INVALID;
   }
   const n = Number(s);
   if (b.gt !== undefined && !(n > b.gt)) {
-    issues.push({ type: 'greater_than', loc, msg: `Input should be greater than ${b.gt}`, input: raw, ctx: { gt: b.gt } });
+    issues.push({
+      type: 'greater_than',
+      loc,
+      msg: `Input should be greater than ${b.gt}`,
+      input: raw,
+      ctx: { gt: b.gt },
+    });
   } else if (b.ge !== undefined && n < b.ge) {
-    issues.push({ type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${b.ge}`, input: raw, ctx: { ge: b.ge } });
+    issues.push({
+      type: 'greater_than_equal',
+      loc,
+      msg: `Input should be greater than or equal to ${b.ge}`,
+      input: raw,
+      ctx: { ge: b.ge },
+    });
   } else if (b.le !== undefined && n > b.le) {
-    issues.push({ type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${b.le}`, input: raw, ctx: { le: b.le } });
+    issues.push({
+      type: 'less_than_equal',
+      loc,
+      msg: `Input should be less than or equal to ${b.le}`,
+      input: raw,
+      ctx: { le: b.le },
+    });
   } else {
     return n;
   }
@@ -61,7 +84,13 @@ export const optInt = (b: IntBounds = {}): Param<number | undefined> => ({
 
 function checkString(raw: string, loc: [Loc, string], issues: ValidationIssue[], maxLength?: number): string {
   if (maxLength !== undefined && raw.length > maxLength) {
-    issues.push({ type: 'string_too_long', loc, msg: `String should have at most ${maxLength} characters`, input: raw, ctx: { max_length: maxLength } });
+    issues.push({
+      type: 'string_too_long',
+      loc,
+      msg: `String should have at most ${maxLength} characters`,
+      input: raw,
+      ctx: { max_length: maxLength },
+    });
     return INVALID;
   }
   return raw;
@@ -79,11 +108,23 @@ export const str = (o: { maxLength?: number; minLength?: number; pattern?: RegEx
     const raw = values.at(-1);
     if (raw === undefined) return missing(loc, issues);
     if (o.minLength !== undefined && raw.length < o.minLength) {
-      issues.push({ type: 'string_too_short', loc, msg: `String should have at least ${o.minLength} character${o.minLength === 1 ? '' : 's'}`, input: raw, ctx: { min_length: o.minLength } });
+      issues.push({
+        type: 'string_too_short',
+        loc,
+        msg: `String should have at least ${o.minLength} character${o.minLength === 1 ? '' : 's'}`,
+        input: raw,
+        ctx: { min_length: o.minLength },
+      });
       return INVALID;
     }
     if (o.pattern !== undefined && !o.pattern.test(raw)) {
-      issues.push({ type: 'string_pattern_mismatch', loc, msg: `String should match pattern '${o.pattern.source}'`, input: raw, ctx: { pattern: o.pattern.source } });
+      issues.push({
+        type: 'string_pattern_mismatch',
+        loc,
+        msg: `String should match pattern '${o.pattern.source}'`,
+        input: raw,
+        ctx: { pattern: o.pattern.source },
+      });
       return INVALID;
     }
     return checkString(raw, loc, issues, o.maxLength);
@@ -102,10 +143,19 @@ function parseUuid(raw: string, loc: [Loc, string], issues: ValidationIssue[]): 
       bad >= 0
         ? `invalid character: expected an optional prefix of \`urn:uuid:\` followed by [0-9a-fA-F-], found \`${raw.replace(/^urn:uuid:/i, '')[bad] ?? ''}\` at ${bad + 1}`
         : `invalid length: expected length 32 for simple format, found ${raw.replace(/-/g, '').length}`;
-    issues.push({ type: 'uuid_parsing', loc, msg: `Input should be a valid UUID, ${error}`, input: raw, ctx: { error } });
+    issues.push({
+      type: 'uuid_parsing',
+      loc,
+      msg: `Input should be a valid UUID, ${error}`,
+      input: raw,
+      ctx: { error },
+    });
     return INVALID;
   }
-  const hex = raw.replace(/^urn:uuid:/i, '').replace(/-/g, '').toLowerCase();
+  const hex = raw
+    .replace(/^urn:uuid:/i, '')
+    .replace(/-/g, '')
+    .toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
@@ -135,7 +185,13 @@ export const optDateTime = (): Param<number | undefined> => ({
     const ms = DATE_TIME_RE.test(raw.trim()) ? Date.parse(hasOffset || !s.includes('T') ? s : `${s}Z`) : Number.NaN;
     if (Number.isNaN(ms)) {
       const error = raw.length < 10 ? 'input is too short' : 'invalid character in year';
-      issues.push({ type: 'datetime_from_date_parsing', loc, msg: `Input should be a valid datetime or date, ${error}`, input: raw, ctx: { error } });
+      issues.push({
+        type: 'datetime_from_date_parsing',
+        loc,
+        msg: `Input should be a valid datetime or date, ${error}`,
+        input: raw,
+        ctx: { error },
+      });
       return INVALID;
     }
     return ms;
@@ -149,7 +205,12 @@ function parseBool(raw: string, loc: [Loc, string], issues: ValidationIssue[]): 
   const s = raw.trim().toLowerCase();
   if (TRUE.has(s)) return true;
   if (FALSE.has(s)) return false;
-  issues.push({ type: 'bool_parsing', loc, msg: 'Input should be a valid boolean, unable to interpret input', input: raw });
+  issues.push({
+    type: 'bool_parsing',
+    loc,
+    msg: 'Input should be a valid boolean, unable to interpret input',
+    input: raw,
+  });
   return INVALID;
 }
 
@@ -172,10 +233,21 @@ const expected = (values: readonly string[]): string => {
   return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1) ?? ''}`;
 };
 
-function parseEnum<T extends string>(raw: string, allowed: readonly T[], loc: [Loc, string], issues: ValidationIssue[]): T {
+function parseEnum<T extends string>(
+  raw: string,
+  allowed: readonly T[],
+  loc: [Loc, string],
+  issues: ValidationIssue[],
+): T {
   const hit = allowed.find((a) => a === raw);
   if (hit !== undefined) return hit;
-  issues.push({ type: 'enum', loc, msg: `Input should be ${expected(allowed)}`, input: raw, ctx: { expected: expected(allowed) } });
+  issues.push({
+    type: 'enum',
+    loc,
+    msg: `Input should be ${expected(allowed)}`,
+    input: raw,
+    ctx: { expected: expected(allowed) },
+  });
   return INVALID;
 }
 

@@ -52,7 +52,9 @@ interface AdminRoute {
 const rateLimitBody = z.object({
   limit: z.number().int().positive(),
   windowMs: z.number().int().positive(),
-  routes: z.record(z.string(), z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() })).optional(),
+  routes: z
+    .record(z.string(), z.object({ limit: z.number().int().positive(), windowMs: z.number().int().positive() }))
+    .optional(),
 });
 
 /** Returned by a handler that wrote the response itself. */
@@ -113,14 +115,22 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
         return { cleared };
       },
     },
-    { method: 'DELETE', path: '/__sim/faults/{id}', handler: ({ params }) => ({ removed: faults.remove(params['id'] ?? '') }) },
+    {
+      method: 'DELETE',
+      path: '/__sim/faults/{id}',
+      handler: ({ params }) => ({ removed: faults.remove(params['id'] ?? '') }),
+    },
     { method: 'GET', path: '/__sim/rate-limit', handler: () => rateLimiter.current() },
     {
       method: 'PUT',
       path: '/__sim/rate-limit',
       handler: async (ctx) => {
         const body = await ctx.body(rateLimitBody);
-        rateLimiter.configure(body.routes === undefined ? { limit: body.limit, windowMs: body.windowMs } : { limit: body.limit, windowMs: body.windowMs, routes: body.routes });
+        rateLimiter.configure(
+          body.routes === undefined
+            ? { limit: body.limit, windowMs: body.windowMs }
+            : { limit: body.limit, windowMs: body.windowMs, routes: body.routes },
+        );
         return rateLimiter.current();
       },
     },
@@ -137,15 +147,31 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
       method: 'GET',
       path: '/__sim/state/counts',
       handler: () => {
-        const tables = ['workspaces', 'entities', 'entity_events', 'review_items', 'enrichment', 'merges', 'calls', 'sinks', 'sync_events', 'audit_events', 'audit_exports'];
-        return Object.fromEntries(tables.map((t) => [t, store.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${t}`).get()?.n ?? 0]));
+        const tables = [
+          'workspaces',
+          'entities',
+          'entity_events',
+          'review_items',
+          'enrichment',
+          'merges',
+          'calls',
+          'sinks',
+          'sync_events',
+          'audit_events',
+          'audit_exports',
+        ];
+        return Object.fromEntries(
+          tables.map((t) => [t, store.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${t}`).get()?.n ?? 0]),
+        );
       },
     },
     {
       method: 'GET',
       path: '/__sim/state/review-items/{id}',
       handler: ({ params }) => {
-        const row = store.db.prepare<[string], { workspace_id: string }>(`SELECT workspace_id FROM review_items WHERE id = ?`).get(params['id'] ?? '');
+        const row = store.db
+          .prepare<[string], { workspace_id: string }>(`SELECT workspace_id FROM review_items WHERE id = ?`)
+          .get(params['id'] ?? '');
         const item = row === undefined ? undefined : store.review.get(row.workspace_id, params['id'] ?? '');
         if (item === undefined) throw new HttpError(404, 'Review item not found');
         const originals = store.world.eventsByIds(store.review.eventIds(item.id));
@@ -164,7 +190,11 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
       handler: ({ params }) => {
         const e = store.world.event(params['id'] ?? '');
         if (e === undefined) throw new HttpError(404, 'Event not found');
-        return { event: storedEvent(e), sync: store.sync.forEvent(e.id), superseded_by: store.world.supersededBy(e.id).map((s) => s.id) };
+        return {
+          event: storedEvent(e),
+          sync: store.sync.forEvent(e.id),
+          superseded_by: store.world.supersededBy(e.id).map((s) => s.id),
+        };
       },
     },
     {
@@ -184,19 +214,23 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
       handler: async (ctx) => {
         // New records mid-test (e.g. a freshly flagged item); same validation as --dataset files.
         const data = await ctx.body(datasetFile);
-        const { written } = withBulkLoad(store.db, (sink) => {
-          for (const r of data.workspaces) sink.workspaces(r);
-          for (const r of data.entities) sink.entities(r);
-          for (const r of data.entity_events) sink.entity_events(r);
-          for (const r of data.review_items) sink.review_items(r);
-          for (const r of data.enrichment) sink.enrichment(r);
-          for (const r of data.merges) sink.merges(r);
-          for (const r of data.calls) sink.calls(r);
-          for (const r of data.sinks) sink.sinks(r);
-          for (const r of data.sync_events) sink.sync_events(r);
-          for (const r of data.audit_events) sink.audit_events(r);
-          for (const r of data.retention) sink.retention(r);
-        }, { deferIndexes: false });
+        const { written } = withBulkLoad(
+          store.db,
+          (sink) => {
+            for (const r of data.workspaces) sink.workspaces(r);
+            for (const r of data.entities) sink.entities(r);
+            for (const r of data.entity_events) sink.entity_events(r);
+            for (const r of data.review_items) sink.review_items(r);
+            for (const r of data.enrichment) sink.enrichment(r);
+            for (const r of data.merges) sink.merges(r);
+            for (const r of data.calls) sink.calls(r);
+            for (const r of data.sinks) sink.sinks(r);
+            for (const r of data.sync_events) sink.sync_events(r);
+            for (const r of data.audit_events) sink.audit_events(r);
+            for (const r of data.retention) sink.retention(r);
+          },
+          { deferIndexes: false },
+        );
         return { written };
       },
     },
@@ -204,7 +238,13 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
       method: 'POST',
       path: '/__sim/stream/emit',
       handler: async (ctx) => {
-        const body = await ctx.body(z.object({ workspace_id: uuidSchema, event: z.string().min(1), data: z.record(z.string(), z.unknown()).default({}) }));
+        const body = await ctx.body(
+          z.object({
+            workspace_id: uuidSchema,
+            event: z.string().min(1),
+            data: z.record(z.string(), z.unknown()).default({}),
+          }),
+        );
         return deps.hub.publish(body.workspace_id, body.event, body.data);
       },
     },
@@ -220,10 +260,21 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
       method: 'POST',
       path: '/__sim/members/role',
       handler: async (ctx) => {
-        const body = await ctx.body(z.object({ workspace_id: uuidSchema, sub: z.string().min(1), role: roleSchema, previous_role: roleSchema.optional() }));
+        const body = await ctx.body(
+          z.object({
+            workspace_id: uuidSchema,
+            sub: z.string().min(1),
+            role: roleSchema,
+            previous_role: roleSchema.optional(),
+          }),
+        );
         const previous = body.previous_role ?? store.settings.roleOverride(body.workspace_id, body.sub) ?? null;
         store.settings.setRoleOverride(body.workspace_id, body.sub, body.role);
-        const event = deps.hub.publish(body.workspace_id, 'workspace.member_role_updated', { entity_id: body.sub, role: body.role, previous_role: previous });
+        const event = deps.hub.publish(body.workspace_id, 'workspace.member_role_updated', {
+          entity_id: body.sub,
+          role: body.role,
+          previous_role: previous,
+        });
         return { event };
       },
     },
@@ -231,8 +282,16 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
       method: 'POST',
       path: '/__sim/sync/settle',
       handler: async (ctx) => {
-        const body = await ctx.body(z.object({ workspace_id: uuidSchema, status: z.enum(['synced', 'failed']).default('synced'), error: z.string().optional() }));
-        return { updated: store.sync.settle(body.workspace_id, { status: body.status, error: body.error }, deps.now()) };
+        const body = await ctx.body(
+          z.object({
+            workspace_id: uuidSchema,
+            status: z.enum(['synced', 'failed']).default('synced'),
+            error: z.string().optional(),
+          }),
+        );
+        return {
+          updated: store.sync.settle(body.workspace_id, { status: body.status, error: body.error }, deps.now()),
+        };
       },
     },
     {
@@ -246,7 +305,11 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
           throw new HttpError(403, 'Signature does not match or has expired');
         }
         const file = path.join(deps.exportsDir, row.workspace_id, row.file_name);
-        res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-length': String(fs.statSync(file).size), 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': 'application/x-ndjson',
+          'content-length': String(fs.statSync(file).size),
+          'cache-control': 'no-store',
+        });
         fs.createReadStream(file).pipe(res);
         return STREAMED;
       },
@@ -266,7 +329,8 @@ export function createAdmin(parts: AdminParts): (req: IncomingMessage, res: Serv
         res,
         url,
         params: match.params,
-        body: async (schema) => parseJsonBody(schema, await readBody(req, 256 * 1024 * 1024), req.headers['content-type']),
+        body: async (schema) =>
+          parseJsonBody(schema, await readBody(req, 256 * 1024 * 1024), req.headers['content-type']),
       });
       if (result !== STREAMED) sendJson(res, 200, result);
     } catch (err) {

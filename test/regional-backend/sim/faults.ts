@@ -27,7 +27,12 @@ export const faultRuleInput = z.object({
   /** drop: destroy the socket before handling (default) or after the handler ran. */
   when: z.enum(['before', 'after']).optional(),
   /** oversized: body size in bytes (default 16 MiB). */
-  bytes: z.number().int().positive().max(512 * 1024 * 1024).optional(),
+  bytes: z
+    .number()
+    .int()
+    .positive()
+    .max(512 * 1024 * 1024)
+    .optional(),
 });
 export type FaultRuleInput = z.infer<typeof faultRuleInput>;
 
@@ -58,7 +63,12 @@ function matcher(pattern: string | undefined): (path: string) => boolean {
   }
   const escaped = pattern
     .split('**')
-    .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .map((part) =>
+      part
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*'),
+    )
     .join('.*');
   const re = new RegExp(`^${escaped}$`);
   return (p) => re.test(p);
@@ -119,7 +129,12 @@ export class FaultController {
       if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (!rule.matches(path)) continue;
       // Only one request-ending fault per request; later rules keep their turn.
-      const terminal = rule.kind === 'status' || rule.kind === 'drop' || rule.kind === 'malformed' || rule.kind === 'oversized' || rule.kind === 'schema';
+      const terminal =
+        rule.kind === 'status' ||
+        rule.kind === 'drop' ||
+        rule.kind === 'malformed' ||
+        rule.kind === 'oversized' ||
+        rule.kind === 'schema';
       if (terminal && (plan.status !== undefined || plan.drop !== undefined || plan.body !== undefined)) continue;
       if (rule.rate !== undefined && this.random() >= rule.rate) continue;
       if (rule.remaining !== undefined) rule.remaining -= 1;
@@ -154,7 +169,15 @@ export class FaultController {
 /** Replaces the first non-null member (or element) with a value of the wrong JSON type. */
 export function violateSchema(body: unknown): unknown {
   const wrong = (v: unknown): unknown =>
-    typeof v === 'string' ? 12345 : typeof v === 'number' ? 'not-a-number' : typeof v === 'boolean' ? 'yes' : Array.isArray(v) ? { not: 'a list' } : 'not-an-object';
+    typeof v === 'string'
+      ? 12345
+      : typeof v === 'number'
+        ? 'not-a-number'
+        : typeof v === 'boolean'
+          ? 'yes'
+          : Array.isArray(v)
+            ? { not: 'a list' }
+            : 'not-an-object';
   if (Array.isArray(body)) return body.length === 0 ? { not: 'a list' } : [wrong(body[0]), ...body.slice(1)];
   if (typeof body !== 'object' || body === null) return { unexpected: body };
   const entries = Object.entries(body);

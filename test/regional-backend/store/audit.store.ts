@@ -59,8 +59,10 @@ export function createAuditStore(db: Db) {
     });
   }
 
-  const scalar = (sql: string, params: unknown[]): number => db.prepare<unknown[], { n: number }>(sql).get(...params)?.n ?? 0;
-  const count = (clause: string, params: unknown[]): number => scalar(`SELECT count(*) AS n FROM audit_events WHERE ${clause}`, params);
+  const scalar = (sql: string, params: unknown[]): number =>
+    db.prepare<unknown[], { n: number }>(sql).get(...params)?.n ?? 0;
+  const count = (clause: string, params: unknown[]): number =>
+    scalar(`SELECT count(*) AS n FROM audit_events WHERE ${clause}`, params);
 
   return {
     insert,

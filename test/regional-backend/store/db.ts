@@ -3,6 +3,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 
 export type Db = Database.Database;
+export type Statement<P extends unknown[], R> = Database.Statement<P, R>;
 
 export function openDatabase(file: string): Db {
   const db = new Database(file);
@@ -13,6 +14,8 @@ export function openDatabase(file: string): Db {
   db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Statistics for indexes a newer schema added to an existing file (cheap with a limit).
+  db.exec('PRAGMA analysis_limit = 1000; PRAGMA optimize;');
   return db;
 }
 

@@ -68,7 +68,9 @@ const EVENT_STATUS_FOR_ACTION: Record<string, string> = {
 
 export function createReviewStore(db: Db) {
   const cache = countCacheFor(db, 'review');
-  const itemStmt = db.prepare<[string, string], ItemRow>(`SELECT * FROM review_items WHERE workspace_id = ? AND id = ?`);
+  const itemStmt = db.prepare<[string, string], ItemRow>(
+    `SELECT * FROM review_items WHERE workspace_id = ? AND id = ?`,
+  );
   const openForEntityStmt = db.prepare<[string, string], ItemRow>(
     `SELECT * FROM review_items WHERE workspace_id = ? AND entity_id = ? AND status IN ('pending', 'in_progress')`,
   );
@@ -90,7 +92,9 @@ export function createReviewStore(db: Db) {
   const eventIdsStmt = db.prepare<[string], { event_id: string }>(
     `SELECT event_id FROM review_item_events WHERE item_id = ? ORDER BY pos`,
   );
-  const itemsOfEventStmt = db.prepare<[string], { item_id: string }>(`SELECT item_id FROM review_item_events WHERE event_id = ?`);
+  const itemsOfEventStmt = db.prepare<[string], { item_id: string }>(
+    `SELECT item_id FROM review_item_events WHERE event_id = ?`,
+  );
   const itemsOfEntityStmt = db.prepare<[string, string], ItemRow>(
     `SELECT * FROM review_items WHERE workspace_id = ? AND entity_id = ? ORDER BY created_ms, seq`,
   );
@@ -102,13 +106,18 @@ export function createReviewStore(db: Db) {
   const claimStmt = db.prepare(
     `UPDATE review_items SET status = 'in_progress', assigned_to = ?, claimed_ms = ? WHERE id = ?`,
   );
-  const unclaimStmt = db.prepare(`UPDATE review_items SET status = 'pending', assigned_to = NULL, claimed_ms = NULL WHERE id = ?`);
+  const unclaimStmt = db.prepare(
+    `UPDATE review_items SET status = 'pending', assigned_to = NULL, claimed_ms = NULL WHERE id = ?`,
+  );
   const completeStmt = db.prepare(
     `UPDATE review_items SET status = @status, completed_ms = @completed_ms, completed_action = @completed_action,
        completed_by = @completed_by, assigned_to = coalesce(assigned_to, @completed_by), verdict_notes = @notes,
        verdict_reason = @reason WHERE id = @id`,
   );
-  const statsStmt = db.prepare<[string], { pending: number; completed: number; rejected: number; avg_ms: number | null }>(
+  const statsStmt = db.prepare<
+    [string],
+    { pending: number; completed: number; rejected: number; avg_ms: number | null }
+  >(
     `SELECT
        coalesce(sum(status IN ('pending', 'in_progress')), 0) AS pending,
        coalesce(sum(status = 'completed'), 0) AS completed,
@@ -207,8 +216,11 @@ export function createReviewStore(db: Db) {
 
   function page(where: string[], params: unknown[], order: string, limit: number, offset: number) {
     const clause = where.join(' AND ');
-    const total = cache.get(`count ${clause} ${JSON.stringify(params)}`, () =>
-      db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM review_items WHERE ${clause}`).get(...params)?.n ?? 0,
+    const total = cache.get(
+      `count ${clause} ${JSON.stringify(params)}`,
+      () =>
+        db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM review_items WHERE ${clause}`).get(...params)
+          ?.n ?? 0,
     );
     const rows = db
       .prepare<unknown[], ItemRow>(`SELECT * FROM review_items WHERE ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
@@ -223,7 +235,8 @@ export function createReviewStore(db: Db) {
     eventIds: (itemId: string): string[] => eventIdsStmt.all(itemId).map((r) => r.event_id),
     itemsOfEvent: (eventId: string): string[] => itemsOfEventStmt.all(eventId).map((r) => r.item_id),
     itemsOfEntity: (workspaceId: string, entityId: string): ItemRow[] => itemsOfEntityStmt.all(workspaceId, entityId),
-    openForEntity: (workspaceId: string, entityId: string): ItemRow | undefined => openForEntityStmt.get(workspaceId, entityId),
+    openForEntity: (workspaceId: string, entityId: string): ItemRow | undefined =>
+      openForEntityStmt.get(workspaceId, entityId),
     linkEvent: (itemId: string, eventId: string): void => {
       cache.bump();
       linkEventStmt.run(itemId, eventId, itemId);
@@ -245,7 +258,14 @@ export function createReviewStore(db: Db) {
     },
     complete(
       itemId: string,
-      v: { status: 'completed' | 'rejected'; action: 'approved' | 'corrected' | 'rejected'; by: string; nowMs: number; notes: string | null; reason: string | null },
+      v: {
+        status: 'completed' | 'rejected';
+        action: 'approved' | 'corrected' | 'rejected';
+        by: string;
+        nowMs: number;
+        notes: string | null;
+        reason: string | null;
+      },
     ): void {
       cache.bump();
       completeStmt.run({
@@ -264,7 +284,8 @@ export function createReviewStore(db: Db) {
         pending: s?.pending ?? 0,
         completed: s?.completed ?? 0,
         rejected: s?.rejected ?? 0,
-        avg_review_minutes: s?.avg_ms === null || s?.avg_ms === undefined ? null : Math.round((s.avg_ms / 60_000) * 10) / 10,
+        avg_review_minutes:
+          s?.avg_ms === null || s?.avg_ms === undefined ? null : Math.round((s.avg_ms / 60_000) * 10) / 10,
       };
     },
   };

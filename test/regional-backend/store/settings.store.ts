@@ -34,7 +34,9 @@ export function createSettingsStore(db: Db) {
     `SELECT * FROM audit_exports WHERE workspace_id = ? ORDER BY created_ms DESC LIMIT ?`,
   );
   const exportStmt = db.prepare<[string], ExportRow>(`SELECT * FROM audit_exports WHERE export_id = ?`);
-  const roleStmt = db.prepare<[string, string], { role: string }>(`SELECT role FROM role_overrides WHERE workspace_id = ? AND sub = ?`);
+  const roleStmt = db.prepare<[string, string], { role: string }>(
+    `SELECT role FROM role_overrides WHERE workspace_id = ? AND sub = ?`,
+  );
   const putRoleStmt = db.prepare(`INSERT OR REPLACE INTO role_overrides (workspace_id, sub, role) VALUES (?, ?, ?)`);
   const metaStmt = db.prepare<[string], { value: string }>(`SELECT value FROM meta WHERE key = ?`);
   const putMetaStmt = db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`);
@@ -45,7 +47,8 @@ export function createSettingsStore(db: Db) {
       const row = workspaceStmt.get(id);
       return row === undefined ? null : parseObject(row.raw);
     },
-    putCall: (r: DatasetRecord<'calls'>): void => void putCallStmt.run(r.id, r.workspace_id, r.call_sid ?? null, JSON.stringify(r)),
+    putCall: (r: DatasetRecord<'calls'>): void =>
+      void putCallStmt.run(r.id, r.workspace_id, r.call_sid ?? null, JSON.stringify(r)),
     /** A call by its id, or by its provider SID (a review item's session_id may hold either). */
     call(workspaceId: string, idOrSid: string): JsonObject | null {
       const row = callStmt.get(workspaceId, idOrSid, idOrSid, idOrSid);
@@ -61,7 +64,8 @@ export function createSettingsStore(db: Db) {
     exports: (workspaceId: string, limit: number): ExportRow[] => exportsStmt.all(workspaceId, limit),
     exportById: (exportId: string): ExportRow | undefined => exportStmt.get(exportId),
     roleOverride: (workspaceId: string, sub: string): string | undefined => roleStmt.get(workspaceId, sub)?.role,
-    setRoleOverride: (workspaceId: string, sub: string, role: string): void => void putRoleStmt.run(workspaceId, sub, role),
+    setRoleOverride: (workspaceId: string, sub: string, role: string): void =>
+      void putRoleStmt.run(workspaceId, sub, role),
     meta: (key: string): string | undefined => metaStmt.get(key)?.value,
     setMeta: (key: string, value: string): void => void putMetaStmt.run(key, value),
   };

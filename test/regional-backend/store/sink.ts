@@ -45,17 +45,25 @@ export function createStoreSink(db: Db, opts: StoreSinkOptions = {}): DatasetSin
         bulk.pending = 0;
       }
     } catch (err) {
-      const id = (record as JsonObject)['id'] ?? (record as JsonObject)['event_id'] ?? (record as JsonObject)['entity_id'];
-      throw new Error(`could not store ${resource} record ${String(id)}: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
+      const id =
+        (record as JsonObject)['id'] ?? (record as JsonObject)['event_id'] ?? (record as JsonObject)['entity_id'];
+      throw new Error(
+        `could not store ${resource} record ${String(id)}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
   };
 
   const workspaceFor = (resource: string, entityId: string | null | undefined): string => {
-    const ws = (entityId === null || entityId === undefined ? undefined : store.world.workspaceOfEntity(entityId)) ?? lastWorkspaceId;
+    const ws =
+      (entityId === null || entityId === undefined ? undefined : store.world.workspaceOfEntity(entityId)) ??
+      lastWorkspaceId;
     if (ws === undefined) {
-      throw new Error(`${resource} record for entity ${String(entityId)} arrived before its entity (send entities first)`);
+      throw new Error(
+        `${resource} record for entity ${String(entityId)} arrived before its entity (send entities first)`,
+      );
     }
     return ws;
   };
@@ -71,7 +79,8 @@ export function createStoreSink(db: Db, opts: StoreSinkOptions = {}): DatasetSin
         lastWorkspaceId = r.workspace_id;
         store.world.insertEntity(r);
       }),
-    entity_events: (r) => write('entity_events', r, () => store.world.upsertEvent(r, workspaceFor('entity_events', r.entity_id))),
+    entity_events: (r) =>
+      write('entity_events', r, () => store.world.upsertEvent(r, workspaceFor('entity_events', r.entity_id))),
     review_items: (r) =>
       write('review_items', r, () => {
         lastWorkspaceId = r.workspace_id;
@@ -83,13 +92,17 @@ export function createStoreSink(db: Db, opts: StoreSinkOptions = {}): DatasetSin
         }
         store.review.insertItem(r);
       }),
-    enrichment: (r) => write('enrichment', r, () => store.world.insertEnrichment(r, workspaceFor('enrichment', r.entity_id))),
+    enrichment: (r) =>
+      write('enrichment', r, () => store.world.insertEnrichment(r, workspaceFor('enrichment', r.entity_id))),
     merges: (r) => write('merges', r, () => store.world.insertMerge(r, workspaceFor('merges', r.entity_id))),
     calls: (r) => write('calls', r, () => store.settings.putCall(r)),
     sinks: (r) => write('sinks', r, () => store.sync.insertSink(r)),
     sync_events: (r) =>
       write('sync_events', r, () =>
-        store.sync.insertSyncEvent(r, store.sync.workspaceOfSink(r.data_source_id) ?? workspaceFor('sync_events', r.entity_id)),
+        store.sync.insertSyncEvent(
+          r,
+          store.sync.workspaceOfSink(r.data_source_id) ?? workspaceFor('sync_events', r.entity_id),
+        ),
       ),
     audit_events: (r) => write('audit_events', r, () => store.audit.insert(r)),
     retention: (r) =>
@@ -170,4 +183,3 @@ export function finalizeLoad(db: Db): void {
   db.exec('PRAGMA analysis_limit = 1000; ANALYZE;');
   for (const name of ['audit', 'review', 'sync', 'world']) countCacheFor(db, name).bump();
 }
-

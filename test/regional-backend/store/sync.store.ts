@@ -1,7 +1,7 @@
 /** Outbound sync state: one row per (event, sink), as `GET /world/sync/*` reports it. */
 import type { DatasetRecord } from '../dataset';
 import { countCacheFor } from './count-cache';
-import type { Db } from './db';
+import type { Db, Statement } from './db';
 import type { JsonObject } from './values';
 import { isoOf, isoOrNull, parseObject, str, toMs } from './values';
 
@@ -65,11 +65,22 @@ export function createSyncStore(db: Db) {
        sync_error = excluded.sync_error, synced_at = excluded.synced_at, synced_ms = excluded.synced_ms,
        raw = excluded.raw`,
   );
-  const sinksStmt = db.prepare<[string], SinkRow>(`SELECT * FROM sinks WHERE workspace_id = ? ORDER BY name, data_source_id`);
-  const sinkWsStmt = db.prepare<[string], { workspace_id: string }>(`SELECT workspace_id FROM sinks WHERE data_source_id = ?`);
-  const countsStmt = db.prepare<[string], { data_source_id: string; sync_status: string; n: number }>(
-    `SELECT data_source_id, sync_status, count(*) AS n FROM sync_events WHERE workspace_id = ? GROUP BY 1, 2`,
+  const sinksStmt = db.prepare<[string], SinkRow>(
+    `SELECT * FROM sinks WHERE workspace_id = ? ORDER BY name, data_source_id`,
   );
+  const sinkWsStmt = db.prepare<[string], { workspace_id: string }>(
+    `SELECT workspace_id FROM sinks WHERE data_source_id = ?`,
+  );
+  // INDEXED BY: with approximate statistics the planner may pick a non-covering index and sort.
+  // Prepared on first use: a bulk load (which drops that index) builds this store too.
+  let countsStmt: Statement<[string], { data_source_id: string; sync_status: string; n: number }> | undefined;
+  const countsOf = (workspaceId: string) => {
+    countsStmt ??= db.prepare<[string], { data_source_id: string; sync_status: string; n: number }>(
+      `SELECT data_source_id, sync_status, count(*) AS n FROM sync_events INDEXED BY sync_ws_sink_status
+       WHERE workspace_id = ? GROUP BY 1, 2`,
+    );
+    return countsStmt.all(workspaceId);
+  };
   // Each part of the queue summary is one range of an index, not a scan of every row.
   const statusCountStmt = db.prepare<[string, string], { n: number }>(
     `SELECT count(*) AS n FROM sync_events WHERE workspace_id = ? AND sync_status = ?`,
@@ -155,11 +166,17 @@ export function createSyncStore(db: Db) {
     add('fhir_resource_type = ?', f.fhirResourceType);
     add('fhir_resource_id = ?', f.fhirResourceId);
     const clause = where.join(' AND ');
-    const total = cache.get(`count ${clause} ${JSON.stringify(params)}`, () =>
-      db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM sync_events WHERE ${clause}`).get(...params)?.n ?? 0,
+    const total = cache.get(
+      `count ${clause} ${JSON.stringify(params)}`,
+      () =>
+        db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM sync_events WHERE ${clause}`).get(...params)
+          ?.n ?? 0,
     );
     const rows = db
-      .prepare<unknown[], SyncRow>(`SELECT * FROM sync_events WHERE ${clause} ORDER BY created_ms, seq LIMIT ? OFFSET ?`)
+      // The (status, created_ms) index serves both the filter and the order (see countsStmt).
+      .prepare<unknown[], SyncRow>(
+        `SELECT * FROM sync_events INDEXED BY sync_ws_status WHERE ${clause} ORDER BY created_ms, seq LIMIT ? OFFSET ?`,
+      )
       .all(...params, limit, offset);
     return { events: rows.map(toApi), total };
   }
@@ -177,7 +194,7 @@ export function createSyncStore(db: Db) {
     },
     sinks: (workspaceId: string): SinkRow[] => sinksStmt.all(workspaceId),
     bySink(workspaceId: string) {
-      const counts = cache.get(`by-sink ${workspaceId}`, () => countsStmt.all(workspaceId));
+      const counts = cache.get(`by-sink ${workspaceId}`, () => countsOf(workspaceId));
       return sinksStmt.all(workspaceId).map((s) => {
         const n = (status: string): number =>
           counts.find((c) => c.data_source_id === s.data_source_id && c.sync_status === status)?.n ?? 0;
@@ -224,7 +241,11 @@ export function createSyncStore(db: Db) {
         source_system: str(parseObject(r.raw)['source_system']),
       })),
     /** Test helper: the outbound worker finishes every pending row (synced, or failed with an error). */
-    settle(workspaceId: string, outcome: { status: 'synced' | 'failed'; error?: string | undefined }, nowMs: number): number {
+    settle(
+      workspaceId: string,
+      outcome: { status: 'synced' | 'failed'; error?: string | undefined },
+      nowMs: number,
+    ): number {
       cache.bump();
       return settleStmt.run({
         ws: workspaceId,

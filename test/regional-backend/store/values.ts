@@ -1,8 +1,7 @@
 /** Small conversions shared by the store modules: JSON columns, ISO dates ⇄ epoch ms, LIKE escaping. */
 export type JsonObject = Record<string, unknown>;
 
-export const isJsonObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseObject(text: string | null | undefined): JsonObject {
   if (text === null || text === undefined || text === '') return {};

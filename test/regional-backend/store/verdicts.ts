@@ -35,7 +35,8 @@ export interface VerdictInput {
   batch?: boolean;
 }
 
-export type Outcome = { ok: true; row: ItemRow; eventIds: string[] } | { ok: false; status: 403 | 404 | 409; detail: string };
+export type Outcome =
+  { ok: true; row: ItemRow; eventIds: string[] } | { ok: false; status: 403 | 404 | 409; detail: string };
 
 const NOT_FOUND = { ok: false, status: 404, detail: 'Review item not found' } as const;
 const isDecided = (row: ItemRow): boolean => row.status === 'completed' || row.status === 'rejected';
@@ -54,7 +55,19 @@ export function claimItem(store: Store, ws: string, itemId: string, actor: Actor
     }
     if (row.status === 'pending') {
       store.review.claim(itemId, actor.sub, nowMs);
-      audit(store, ws, actor, { service: 'review-queue', action: 'review.claim', resourceType: 'review_item', resourceId: itemId, phi: false }, nowMs);
+      audit(
+        store,
+        ws,
+        actor,
+        {
+          service: 'review-queue',
+          action: 'review.claim',
+          resourceType: 'review_item',
+          resourceId: itemId,
+          phi: false,
+        },
+        nowMs,
+      );
     }
     return { ok: true, row: store.review.get(ws, itemId) ?? row, eventIds: store.review.eventIds(itemId) };
   })();
@@ -69,7 +82,19 @@ export function unclaimItem(store: Store, ws: string, itemId: string, actor: Act
       return { ok: false, status: 403, detail: 'Only the current claimant can unclaim this item' };
     }
     store.review.unclaim(itemId);
-    audit(store, ws, actor, { service: 'review-queue', action: 'review.unclaim', resourceType: 'review_item', resourceId: itemId, phi: false }, nowMs);
+    audit(
+      store,
+      ws,
+      actor,
+      {
+        service: 'review-queue',
+        action: 'review.unclaim',
+        resourceType: 'review_item',
+        resourceId: itemId,
+        phi: false,
+      },
+      nowMs,
+    );
     return { ok: true, row: store.review.get(ws, itemId) ?? row, eventIds: store.review.eventIds(itemId) };
   })();
 }
@@ -79,7 +104,11 @@ export function applyVerdict(store: Store, v: VerdictInput): Outcome {
     const row = store.review.get(v.workspaceId, v.itemId);
     if (row === undefined) return NOT_FOUND;
     if (isDecided(row)) {
-      return { ok: false, status: 409, detail: `Review item is already ${row.status} (${row.completed_action ?? 'no action'})` };
+      return {
+        ok: false,
+        status: 409,
+        detail: `Review item is already ${row.status} (${row.completed_action ?? 'no action'})`,
+      };
     }
     if (row.status === 'in_progress' && row.assigned_to !== null && row.assigned_to !== v.actor.sub) {
       return { ok: false, status: 409, detail: 'Review item is claimed by another reviewer' };
@@ -144,13 +173,35 @@ export function applyVerdict(store: Store, v: VerdictInput): Outcome {
       ...(v.batch === true ? { batch: true } : {}),
     };
     const resourceName = str(entity?.['display_name']);
-    audit(store, v.workspaceId, v.actor, { service: 'review-queue', action: `review.${v.kind}`, resourceType: 'review_item', resourceId: v.itemId, resourceName, phi: true, metadata }, v.nowMs);
+    audit(
+      store,
+      v.workspaceId,
+      v.actor,
+      {
+        service: 'review-queue',
+        action: `review.${v.kind}`,
+        resourceType: 'review_item',
+        resourceId: v.itemId,
+        resourceName,
+        phi: true,
+        metadata,
+      },
+      v.nowMs,
+    );
     if (row.entity_id !== null) {
       audit(
         store,
         v.workspaceId,
         v.actor,
-        { service: 'world', action: 'entity.write', resourceType: 'entity', resourceId: row.entity_id, resourceName, phi: true, metadata: { via: `review.${v.kind}`, item_id: v.itemId, event_ids: touched } },
+        {
+          service: 'world',
+          action: 'entity.write',
+          resourceType: 'entity',
+          resourceId: row.entity_id,
+          resourceName,
+          phi: true,
+          metadata: { via: `review.${v.kind}`, item_id: v.itemId, event_ids: touched },
+        },
         v.nowMs,
       );
     }

@@ -155,9 +155,10 @@ export function createWorldStore(db: Db) {
   );
   const supersedeStmt = db.prepare(`UPDATE entity_events SET is_current = 0, review_status = ? WHERE id = ?`);
   const syncColumnsStmt = db.prepare(`UPDATE entity_events SET sync_status = ?, sync_error = NULL WHERE id = ?`);
-  const enrichmentCurrentStmt = db.prepare<[string], { raw: string; key: string; confidence: number; ingested_ms: number | null; seq: number }>(
-    `SELECT raw, key, confidence, ingested_ms, seq FROM enrichment WHERE entity_id = ? AND is_current = 1`,
-  );
+  const enrichmentCurrentStmt = db.prepare<
+    [string],
+    { raw: string; key: string; confidence: number; ingested_ms: number | null; seq: number }
+  >(`SELECT raw, key, confidence, ingested_ms, seq FROM enrichment WHERE entity_id = ? AND is_current = 1`);
   const enrichmentHistoryStmt = db.prepare<[string, string, number], { raw: string }>(
     `SELECT raw FROM enrichment WHERE entity_id = ? AND key = ? ORDER BY ingested_ms DESC, seq DESC LIMIT ?`,
   );
@@ -275,8 +276,11 @@ export function createWorldStore(db: Db) {
       params.push(...f.tags);
     }
     const clause = where.join(' AND ');
-    const total = cache.get(`count ${clause} ${JSON.stringify(params)}`, () =>
-      db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM entities WHERE ${clause}`).get(...params)?.n ?? 0,
+    const total = cache.get(
+      `count ${clause} ${JSON.stringify(params)}`,
+      () =>
+        db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM entities WHERE ${clause}`).get(...params)?.n ??
+        0,
     );
     // Two steps: pick the page's rows by key (a search scans the narrow search index), then read
     // only those rows' JSON, instead of walking the wide rows of every match.
@@ -284,7 +288,14 @@ export function createWorldStore(db: Db) {
       .prepare<unknown[], { seq: number }>(`SELECT seq FROM entities WHERE ${clause} ORDER BY seq LIMIT ? OFFSET ?`)
       .all(...params, f.limit, f.offset)
       .map((r) => r.seq);
-    const rows = seqs.length === 0 ? [] : db.prepare<unknown[], { raw: string }>(`SELECT raw FROM entities WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq`).all(...seqs);
+    const rows =
+      seqs.length === 0
+        ? []
+        : db
+            .prepare<unknown[], { raw: string }>(
+              `SELECT raw FROM entities WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq`,
+            )
+            .all(...seqs);
     return { entities: rows.map((r) => parseObject(r.raw)), total };
   }
 
@@ -293,7 +304,9 @@ export function createWorldStore(db: Db) {
     const params: unknown[] = domain === undefined ? [entityId] : [entityId, domain];
     const total =
       db
-        .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM entity_events WHERE entity_id = ? AND is_current = 1${domainClause}`)
+        .prepare<unknown[], { n: number }>(
+          `SELECT count(*) AS n FROM entity_events WHERE entity_id = ? AND is_current = 1${domainClause}`,
+        )
         .get(...params)?.n ?? 0;
     // Newest effective date first; events without one sort last.
     const rows = db

@@ -74,7 +74,9 @@ export class StreamHub {
     res.write('retry: 3000\n\n');
     const set = this.streams.get(workspaceId) ?? new Set<ServerResponse>();
     if (set.size >= this.maxStreams) {
-      res.end(`event: error\ndata: ${JSON.stringify({ code: 'too_many_streams', message: `At most ${this.maxStreams} streams per workspace` })}\n\n`);
+      res.end(
+        `event: error\ndata: ${JSON.stringify({ code: 'too_many_streams', message: `At most ${this.maxStreams} streams per workspace` })}\n\n`,
+      );
       return;
     }
     const after = lastEventId === undefined ? Number.NaN : Number(lastEventId);
@@ -96,7 +98,10 @@ export class StreamHub {
     let n = 0;
     for (const set of this.streams.values()) {
       for (const res of set) {
-        if (errorCode !== undefined) res.write(`event: error\ndata: ${JSON.stringify({ code: errorCode, message: 'Simulated stream failure' })}\n\n`);
+        if (errorCode !== undefined)
+          res.write(
+            `event: error\ndata: ${JSON.stringify({ code: errorCode, message: 'Simulated stream failure' })}\n\n`,
+          );
         res.end();
         n += 1;
       }

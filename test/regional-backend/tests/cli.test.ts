@@ -8,9 +8,13 @@ const MAIN = path.resolve(import.meta.dirname, '..', 'main.ts');
 
 describe('CLI', () => {
   it('prints the backend and issuer URLs, serves, and shuts down on SIGTERM removing its temp dir', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--region', 'eu-central-1', '--seed', '3', '--latency-ms', '5'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, '--region', 'eu-central-1', '--seed', '3', '--latency-ms', '5'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -34,7 +38,10 @@ describe('CLI', () => {
 
     const health = (await (await fetch(`${url}/__sim/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ ok: true, region: 'eu-central-1' });
-    const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(discovery['issuer']).toBe(url);
     const dataDir = /data dir (\S+) \(temporary\)/.exec(stderr)?.[1] ?? '';
     expect(fs.existsSync(dataDir)).toBe(true);
@@ -46,7 +53,9 @@ describe('CLI', () => {
   });
 
   it('refuses a bad flag with usage on stderr and exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--scale', 'huge'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--scale', 'huge'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

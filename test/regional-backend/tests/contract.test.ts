@@ -12,7 +12,8 @@ beforeAll(async () => {
   url = t.backend.url;
 });
 afterAll(async () => {
-  await t.close();
+  // Optional: beforeAll may have failed before t was set.
+  await t?.close();
 });
 
 describe('validation (422, FastAPI HTTPValidationError)', () => {
@@ -20,11 +21,24 @@ describe('validation (422, FastAPI HTTPValidationError)', () => {
     const r = await call(url, 'GET', `/v1/${WS}/review-queue?limit=21`, await t.token('reviewer'));
     expect(r.status).toBe(422);
     const body = httpValidationError.parse(r.body);
-    expect(body.detail).toEqual([{ type: 'less_than_equal', loc: ['query', 'limit'], msg: 'Input should be less than or equal to 20', input: '21', ctx: { le: 20 } }]);
+    expect(body.detail).toEqual([
+      {
+        type: 'less_than_equal',
+        loc: ['query', 'limit'],
+        msg: 'Input should be less than or equal to 20',
+        input: '21',
+        ctx: { le: 20 },
+      },
+    ]);
   });
 
   it('limit 0, a non-integer and a bad enum are each reported, all at once', async () => {
-    const r = await call(url, 'GET', `/v1/${WS}/review-queue?limit=0&continuation_token=x&sort_by=name`, await t.token('reviewer'));
+    const r = await call(
+      url,
+      'GET',
+      `/v1/${WS}/review-queue?limit=0&continuation_token=x&sort_by=name`,
+      await t.token('reviewer'),
+    );
     expect(r.status).toBe(422);
     const types = httpValidationError.parse(r.body).detail.map((d) => `${d.loc.join('.')}:${d.type}`);
     expect(types).toEqual(['query.sort_by:enum', 'query.limit:greater_than', 'query.continuation_token:int_parsing']);
@@ -33,7 +47,10 @@ describe('validation (422, FastAPI HTTPValidationError)', () => {
   it('a bad uuid in the path → 422 uuid_parsing', async () => {
     const r = await call(url, 'GET', `/v1/${WS}/review-queue/not-a-uuid`, await t.token('reviewer'));
     expect(r.status).toBe(422);
-    expect(httpValidationError.parse(r.body).detail[0]).toMatchObject({ type: 'uuid_parsing', loc: ['path', 'item_id'] });
+    expect(httpValidationError.parse(r.body).detail[0]).toMatchObject({
+      type: 'uuid_parsing',
+      loc: ['path', 'item_id'],
+    });
   });
 
   it('audit limit 101 and world limit 0 are out of range', async () => {
@@ -138,7 +155,8 @@ describe('headers, rate limits and faults', () => {
     const denied = await call(url, 'GET', `/v1/${WS}/review-queue`);
     const idp = await fetch(`${url}/.well-known/openid-configuration`);
     const unknown = await call(url, 'GET', '/v1/nope');
-    for (const h of [api.headers, denied.headers, idp.headers, unknown.headers]) expect(h.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
+    for (const h of [api.headers, denied.headers, idp.headers, unknown.headers])
+      expect(h.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
     const echoed = await fetch(`${url}/v1/${WS}/review-queue`, { headers: { 'x-request-id': 'trace-123' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-123');
     expect(api.headers.get('x-ratelimit-limit')).toBe('20000');
@@ -159,7 +177,11 @@ describe('headers, rate limits and faults', () => {
 
   it('the per-endpoint limiter answers 429 with Retry-After when its budget is spent', async () => {
     const token = await t.token('reviewer');
-    t.backend.rateLimiter.configure({ limit: 1000, windowMs: 60_000, routes: { 'GET /v1/{workspace_id}/review-queue/stats': { limit: 2, windowMs: 60_000 } } });
+    t.backend.rateLimiter.configure({
+      limit: 1000,
+      windowMs: 60_000,
+      routes: { 'GET /v1/{workspace_id}/review-queue/stats': { limit: 2, windowMs: 60_000 } },
+    });
     try {
       const statuses: number[] = [];
       let last: Awaited<ReturnType<typeof call>> | undefined;

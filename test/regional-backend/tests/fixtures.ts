@@ -15,7 +15,8 @@ export const WS = DEMO_WORKSPACES[0]?.id ?? '';
 export const EU_WS = DEMO_WORKSPACES[1]?.id ?? '';
 
 /** Deterministic uuid number n. */
-export const uid = (prefix: string, n: number): string => `${prefix.padStart(8, '0').slice(0, 8)}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+export const uid = (prefix: string, n: number): string =>
+  `${prefix.padStart(8, '0').slice(0, 8)}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 export const CALL_ID = uid('ca11', 1);
 export const SINK_ID = uid('5111c', 1);
@@ -33,7 +34,12 @@ export const AUDIT_EVENTS = 120;
 const T0 = Date.parse('2026-08-01T00:00:00.000Z');
 const at = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
 
-function entityRecord(id: string, type: string, name: string, state: Record<string, unknown>): DatasetRecord<'entities'> {
+function entityRecord(
+  id: string,
+  type: string,
+  name: string,
+  state: Record<string, unknown>,
+): DatasetRecord<'entities'> {
   return {
     id,
     workspace_id: WS,
@@ -90,7 +96,14 @@ function eventRecord(
   };
 }
 
-function itemRecord(id: string, entityId: string, entityType: string, eventIds: string[], priority: number, minute: number): DatasetRecord<'review_items'> {
+function itemRecord(
+  id: string,
+  entityId: string,
+  entityType: string,
+  eventIds: string[],
+  priority: number,
+  minute: number,
+): DatasetRecord<'review_items'> {
   return {
     id,
     workspace_id: WS,
@@ -118,30 +131,98 @@ export function seedFixture(sink: DatasetSink): void {
     direction: 'inbound',
     status: 'completed',
     call_duration_seconds: 42,
-    turns: [{ id: 't1', agent_transcript: 'How can I help?', user_transcript: 'My new number is 555-0100.', interrupted: false, state: 'greeting' }],
+    turns: [
+      {
+        id: 't1',
+        agent_transcript: 'How can I help?',
+        user_transcript: 'My new number is 555-0100.',
+        interrupted: false,
+        state: 'greeting',
+      },
+    ],
   });
 
   // Approve: a patient whose phone came from a call at 0.5.
-  sink.entities(entityRecord(PATIENT, 'patient', 'Ada Zq7PhiMarker Lovelace', { name: 'Ada Zq7PhiMarker Lovelace', birth_date: '1990-01-01', phone: '+15555550100' }));
-  sink.entity_events(eventRecord(uid('e1', 1), PATIENT, 'patient.registered', { name: 'Ada Zq7PhiMarker Lovelace', birth_date: '1990-01-01' }, 1, 0, 'Patient'));
-  sink.entity_events(eventRecord(uid('e1', 2), PATIENT, 'patient.phone_updated', { phone: '+15555550100' }, 0.5, 1, 'Patient'));
+  sink.entities(
+    entityRecord(PATIENT, 'patient', 'Ada Zq7PhiMarker Lovelace', {
+      name: 'Ada Zq7PhiMarker Lovelace',
+      birth_date: '1990-01-01',
+      phone: '+15555550100',
+    }),
+  );
+  sink.entity_events(
+    eventRecord(
+      uid('e1', 1),
+      PATIENT,
+      'patient.registered',
+      { name: 'Ada Zq7PhiMarker Lovelace', birth_date: '1990-01-01' },
+      1,
+      0,
+      'Patient',
+    ),
+  );
+  sink.entity_events(
+    eventRecord(uid('e1', 2), PATIENT, 'patient.phone_updated', { phone: '+15555550100' }, 0.5, 1, 'Patient'),
+  );
   sink.review_items(itemRecord(ITEM_APPROVE, PATIENT, 'patient', [uid('e1', 2)], 5, 10));
 
   // Correct: an appointment request heard at 0.3.
-  sink.entities(entityRecord(APPOINTMENT, 'appointment', 'Checkup for Ada', { requested_date: '2026-09-14', status: 'proposed' }));
-  sink.entity_events(eventRecord(uid('e2', 1), APPOINTMENT, 'appointment.requested', { requested_date: '2026-09-14', status: 'proposed' }, 0.3, 2, 'Appointment'));
+  sink.entities(
+    entityRecord(APPOINTMENT, 'appointment', 'Checkup for Ada', { requested_date: '2026-09-14', status: 'proposed' }),
+  );
+  sink.entity_events(
+    eventRecord(
+      uid('e2', 1),
+      APPOINTMENT,
+      'appointment.requested',
+      { requested_date: '2026-09-14', status: 'proposed' },
+      0.3,
+      2,
+      'Appointment',
+    ),
+  );
   sink.review_items(itemRecord(ITEM_CORRECT, APPOINTMENT, 'appointment', [uid('e2', 1)], 7, 11));
 
   // Reject: a medication the caller was unsure about, at 0.2; a second, verified field survives.
-  sink.entities(entityRecord(MEDICATION, 'medication_statement', 'Medication for Ada', { medication: 'Lisinopril', dose: '10mg', status: 'active' }));
-  sink.entity_events(eventRecord(uid('e3', 1), MEDICATION, 'medication.registered', { status: 'active' }, 1, 3, 'MedicationStatement'));
-  sink.entity_events(eventRecord(uid('e3', 2), MEDICATION, 'medication.reported', { medication: 'Lisinopril', dose: '10mg' }, 0.2, 4, 'MedicationStatement'));
+  sink.entities(
+    entityRecord(MEDICATION, 'medication_statement', 'Medication for Ada', {
+      medication: 'Lisinopril',
+      dose: '10mg',
+      status: 'active',
+    }),
+  );
+  sink.entity_events(
+    eventRecord(uid('e3', 1), MEDICATION, 'medication.registered', { status: 'active' }, 1, 3, 'MedicationStatement'),
+  );
+  sink.entity_events(
+    eventRecord(
+      uid('e3', 2),
+      MEDICATION,
+      'medication.reported',
+      { medication: 'Lisinopril', dose: '10mg' },
+      0.2,
+      4,
+      'MedicationStatement',
+    ),
+  );
   sink.review_items(itemRecord(ITEM_REJECT, MEDICATION, 'medication_statement', [uid('e3', 2)], 3, 12));
 
   for (let n = 0; n < BULK_ITEMS; n++) {
     const entityId = uid('e9', n);
-    sink.entities(entityRecord(entityId, 'patient', `Bulk Zq7PhiMarker Patient ${n}`, { name: `Bulk Zq7PhiMarker Patient ${n}` }));
-    sink.entity_events(eventRecord(uid('e8', n), entityId, 'patient.email_updated', { email: `bulk${n}@example.invalid` }, 0.2 + (n % 5) / 10, 20 + n, 'Patient'));
+    sink.entities(
+      entityRecord(entityId, 'patient', `Bulk Zq7PhiMarker Patient ${n}`, { name: `Bulk Zq7PhiMarker Patient ${n}` }),
+    );
+    sink.entity_events(
+      eventRecord(
+        uid('e8', n),
+        entityId,
+        'patient.email_updated',
+        { email: `bulk${n}@example.invalid` },
+        0.2 + (n % 5) / 10,
+        20 + n,
+        'Patient',
+      ),
+    );
     sink.review_items(itemRecord(bulkItem(n), entityId, 'patient', [uid('e8', n)], n % 10, 100 + n));
   }
 
@@ -177,8 +258,20 @@ export interface TestBackend {
 
 export async function startFixtureBackend(opts: Partial<RegionalBackendOptions> = {}): Promise<TestBackend> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-rb-test-'));
-  const backend = await createRegionalBackend({ region: 'us-east-1', dataDir: dir, generate: false, ...opts });
-  withBulkLoad(backend.store.db, seedFixture, { batchSize: 500 });
+  let backend: RegionalBackend;
+  try {
+    backend = await createRegionalBackend({ region: 'us-east-1', dataDir: dir, generate: false, ...opts });
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    withBulkLoad(backend.store.db, seedFixture, { batchSize: 500 });
+  } catch (err) {
+    await backend.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const tokens = new Map<string, string>();
   return {
     backend,
@@ -207,11 +300,21 @@ export interface Reply {
 }
 
 /** A JSON request against the backend; `token` undefined sends no Authorization header. */
-export async function call(base: string, method: string, urlPath: string, token?: string, body?: unknown): Promise<Reply> {
+export async function call(
+  base: string,
+  method: string,
+  urlPath: string,
+  token?: string,
+  body?: unknown,
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${urlPath}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${base}${urlPath}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -224,7 +327,8 @@ export async function call(base: string, method: string, urlPath: string, token?
 
 /** Narrow an unknown JSON body for assertions. */
 export const obj = (v: unknown): Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`expected an object, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`expected an object, got ${JSON.stringify(v)}`);
   return v as Record<string, unknown>;
 };
 export const arr = (v: unknown): unknown[] => {

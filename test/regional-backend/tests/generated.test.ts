@@ -24,6 +24,7 @@ import {
 import { DEMO_WORKSPACES, personByLogin } from '../directory';
 import type { RegionalBackend } from '../server';
 import { createRegionalBackend } from '../server';
+import { writeDatasetFile } from '../generator';
 import { call, obj } from './fixtures';
 
 const [US, EU, CA] = [DEMO_WORKSPACES[0]?.id ?? '', DEMO_WORKSPACES[1]?.id ?? '', DEMO_WORKSPACES[2]?.id ?? ''];
@@ -45,10 +46,17 @@ beforeAll(async () => {
     createRegionalBackend({ region: 'eu-central-1', dataDir: tempDir(), seed: 5, scale: 'small' }),
   ]);
   // Canada hosts no identity provider: it trusts the US instance's issuer.
-  ca = await createRegionalBackend({ region: 'ca-central-1', dataDir: tempDir(), seed: 5, scale: 'small', issuer: us.issuer });
+  ca = await createRegionalBackend({
+    region: 'ca-central-1',
+    dataDir: tempDir(),
+    seed: 5,
+    scale: 'small',
+    issuer: us.issuer,
+  });
 });
 afterAll(async () => {
-  await Promise.all([us.close(), eu.close(), ca.close()]);
+  // Optional: beforeAll may have failed part way.
+  await Promise.all([us?.close(), eu?.close(), ca?.close()]);
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -68,14 +76,17 @@ describe('generated workspace served to the shared schemas', () => {
     const entityId = item.entity_id ?? '';
     entityTimeline.parse(await get(`/world/entities/${entityId}/timeline`));
     const lineage = jsonObject.parse(await get(`/world/entities/${entityId}/lineage`));
-    expect(Object.keys(lineage)).toEqual(expect.arrayContaining(['provenance', 'merges', 'outbound_sinks', 'review_history']));
+    expect(Object.keys(lineage)).toEqual(
+      expect.arrayContaining(['provenance', 'merges', 'outbound_sinks', 'review_history']),
+    );
     jsonObject.parse(await get(`/world/entities/${entityId}/provenance`));
     mergedEntities.parse(await get(`/world/entities/${entityId}/merged`));
     const patients = entityList.parse(await get('/world/entities?entity_type=patient&limit=100'));
     expect(patients.entities.length).toBeGreaterThan(0);
     const patient = patients.entities[0]?.id ?? '';
     const values = enrichmentValues.parse(await get(`/world/entities/${patient}/enrichment`));
-    if (values.values[0] !== undefined) enrichmentHistory.parse(await get(`/world/entities/${patient}/enrichment/${values.values[0].key}/history`));
+    if (values.values[0] !== undefined)
+      enrichmentHistory.parse(await get(`/world/entities/${patient}/enrichment/${values.values[0].key}/history`));
     syncBySink.parse(await get('/world/sync/by-sink'));
     syncQueue.parse(await get('/world/sync/queue'));
     syncEvents.parse(await get('/world/sync/events?status=failed'));
@@ -113,16 +124,47 @@ describe('regions side by side', () => {
     const first = await createRegionalBackend({ region: 'ap-southeast-2', dataDir: dir, seed: 2, scale: 'small' });
     const ws = DEMO_WORKSPACES[3]?.id ?? '';
     const token = await first.issueToken(owner, ws);
-    const page = reviewItemPage.parse((await call(first.url, 'GET', `/v1/${ws}/review-queue?status=pending&limit=1`, token)).body);
+    const page = reviewItemPage.parse(
+      (await call(first.url, 'GET', `/v1/${ws}/review-queue?status=pending&limit=1`, token)).body,
+    );
     const id = page.items[0]?.id ?? '';
     expect((await call(first.url, 'POST', `/v1/${ws}/review-queue/${id}/approve`, token, {})).status).toBe(200);
     await first.close();
     const second = await createRegionalBackend({ region: 'ap-southeast-2', dataDir: dir, seed: 2, scale: 'small' });
     try {
       const again = await second.issueToken(owner, ws);
-      expect(reviewItem.parse((await call(second.url, 'GET', `/v1/${ws}/review-queue/${id}`, again)).body).status).toBe('completed');
+      expect(reviewItem.parse((await call(second.url, 'GET', `/v1/${ws}/review-queue/${id}`, again)).body).status).toBe(
+        'completed',
+      );
     } finally {
       await second.close();
     }
+  });
+
+  it('loads --dataset instead of generating, and refuses a bad file with a clear error', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'lindenhof.json');
+    const summary = writeDatasetFile(file, {
+      seed: 9,
+      scale: 'small',
+      workspace: DEMO_WORKSPACES[1] ?? { id: '', slug: '', name: '', region: 'eu-central-1' },
+    });
+    const replay = await createRegionalBackend({
+      region: 'eu-central-1',
+      dataDir: path.join(dir, 'data'),
+      dataset: file,
+    });
+    try {
+      const counts = obj((await call(replay.url, 'GET', '/__sim/state/counts')).body);
+      expect(counts['audit_events']).toBe(summary.audit_events);
+      expect(counts['review_items']).toBe(summary.review_items);
+    } finally {
+      await replay.close();
+    }
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ version: 1, workspaces: [{ id: 'nope' }] }));
+    await expect(
+      createRegionalBackend({ region: 'eu-central-1', dataDir: path.join(dir, 'bad-data'), dataset: bad }),
+    ).rejects.toThrow(/workspaces/);
   });
 });

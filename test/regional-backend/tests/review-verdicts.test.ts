@@ -45,7 +45,8 @@ beforeAll(async () => {
   started = new Date(Date.now() - 1000).toISOString();
 });
 afterAll(async () => {
-  await t.close();
+  // Optional: beforeAll may have failed before t was set.
+  await t?.close();
 });
 
 describe('reading the queue', () => {
@@ -54,23 +55,40 @@ describe('reading the queue', () => {
     const first = reviewItemPage.parse((await call(url, 'GET', `/v1/${WS}/review-queue?limit=20`, token)).body);
     expect(first.items).toHaveLength(20);
     expect(first).toMatchObject({ has_more: true, continuation_token: 20, total: 3 + BULK_ITEMS });
-    const second = reviewItemPage.parse((await call(url, 'GET', `/v1/${WS}/review-queue?limit=20&continuation_token=20`, token)).body);
+    const second = reviewItemPage.parse(
+      (await call(url, 'GET', `/v1/${WS}/review-queue?limit=20&continuation_token=20`, token)).body,
+    );
     expect(second).toMatchObject({ has_more: false, continuation_token: null });
     expect(second.items).toHaveLength(8);
     const item = first.items.find((i) => i.id === ITEM_APPROVE);
-    expect(item?.events?.[0]).toMatchObject({ confidence: 0.5, review_status: 'pending', data: { phone: '+15555550100' } });
+    expect(item?.events?.[0]).toMatchObject({
+      confidence: 0.5,
+      review_status: 'pending',
+      data: { phone: '+15555550100' },
+    });
     expect(item?.entity?.state).toMatchObject({ name: 'Ada Zq7PhiMarker Lovelace' });
   });
 
   it('filters and sorts (priority desc, created window)', async () => {
     const token = await t.token('reviewer');
-    const bySort = reviewItemPage.parse((await call(url, 'GET', `/v1/${WS}/review-queue?sort_by=priority&sort_order=desc&limit=3`, token)).body);
+    const bySort = reviewItemPage.parse(
+      (await call(url, 'GET', `/v1/${WS}/review-queue?sort_by=priority&sort_order=desc&limit=3`, token)).body,
+    );
     expect(bySort.items.map((i) => i.priority)).toEqual([9, 9, 8]);
     const filtered = reviewItemPage.parse(
-      (await call(url, 'GET', `/v1/${WS}/review-queue?entity_type=appointment&created_after=2026-08-01T00:05:00Z`, token)).body,
+      (
+        await call(
+          url,
+          'GET',
+          `/v1/${WS}/review-queue?entity_type=appointment&created_after=2026-08-01T00:05:00Z`,
+          token,
+        )
+      ).body,
     );
     expect(filtered.items.map((i) => i.id)).toEqual([ITEM_CORRECT]);
-    const lowest = reviewItemPage.parse((await call(url, 'GET', `/v1/${WS}/review-queue?sort_by=confidence&limit=1`, token)).body);
+    const lowest = reviewItemPage.parse(
+      (await call(url, 'GET', `/v1/${WS}/review-queue?sort_by=confidence&limit=1`, token)).body,
+    );
     expect(lowest.items[0]?.events?.[0]?.confidence).toBe(0.2);
   });
 });
@@ -81,11 +99,20 @@ describe('verdicts', () => {
     const r = await call(url, 'POST', q(ITEM_APPROVE, 'approve'), token, { notes: 'confirmed on the call' });
     expect(r.status).toBe(200);
     const item = reviewItem.parse(r.body);
-    expect(item).toMatchObject({ status: 'completed', completed_action: 'approved', assigned_to: personByLogin('reviewer')?.sub });
+    expect(item).toMatchObject({
+      status: 'completed',
+      completed_action: 'approved',
+      assigned_to: personByLogin('reviewer')?.sub,
+    });
     expect(item.completed_at).not.toBeNull();
     expect(item.events?.[0]).toMatchObject({ confidence: 0.95, review_status: 'human_approved' });
     const ev = obj((await call(url, 'GET', `/__sim/state/events/${uid('e1', 2)}`)).body);
-    expect(obj(ev['event'])).toMatchObject({ confidence: 0.95, review_status: 'human_approved', is_current: 1, sync_status: 'pending' });
+    expect(obj(ev['event'])).toMatchObject({
+      confidence: 0.95,
+      review_status: 'human_approved',
+      is_current: 1,
+      sync_status: 'pending',
+    });
     expect(arr(ev['sync']).map((s) => obj(s)['sync_status'])).toEqual(['pending']);
   });
 
@@ -100,12 +127,16 @@ describe('verdicts', () => {
 
   it('correct writes a NEW event at 1.0 that supersedes the original, which is kept', async () => {
     const token = await t.token('reviewer');
-    const schema = correctionSchemaResponse.parse((await call(url, 'GET', q(ITEM_CORRECT, 'correction-schema'), token)).body);
+    const schema = correctionSchemaResponse.parse(
+      (await call(url, 'GET', q(ITEM_CORRECT, 'correction-schema'), token)).body,
+    );
     expect(schema.fhir_resource_type).toBe('Appointment');
     expect(schema.current_values).toEqual({ requested_date: '2026-09-14', status: 'proposed' });
     expect(Object.keys(schema.fields)).toEqual(expect.arrayContaining(['start', 'status', 'requested_date']));
 
-    const r = await call(url, 'POST', q(ITEM_CORRECT, 'correct'), token, { corrected_data: { requested_date: '2026-09-15' } });
+    const r = await call(url, 'POST', q(ITEM_CORRECT, 'correct'), token, {
+      corrected_data: { requested_date: '2026-09-15' },
+    });
     expect(r.status).toBe(200);
     expect(reviewItem.parse(r.body)).toMatchObject({ status: 'completed', completed_action: 'corrected' });
 
@@ -123,8 +154,12 @@ describe('verdicts', () => {
     // The projection now reads the correction; the timeline shows current events only.
     const e = entity.parse((await call(url, 'GET', `/v1/${WS}/world/entities/${APPOINTMENT}`, token)).body);
     expect(e.state).toMatchObject({ requested_date: '2026-09-15' });
-    const timeline = entityTimeline.parse((await call(url, 'GET', `/v1/${WS}/world/entities/${APPOINTMENT}/timeline`, token)).body);
-    expect(timeline.events.map((ev) => [ev.confidence, ev.supersedes, ev.is_current])).toEqual([[1, uid('e2', 1), true]]);
+    const timeline = entityTimeline.parse(
+      (await call(url, 'GET', `/v1/${WS}/world/entities/${APPOINTMENT}/timeline`, token)).body,
+    );
+    expect(timeline.events.map((ev) => [ev.confidence, ev.supersedes, ev.is_current])).toEqual([
+      [1, uid('e2', 1), true],
+    ]);
   });
 
   it('reject demotes the events to 0.0 with the reason and drops their fields from the state', async () => {
@@ -133,7 +168,12 @@ describe('verdicts', () => {
     expect(r.status).toBe(200);
     expect(reviewItem.parse(r.body)).toMatchObject({ status: 'rejected', completed_action: 'rejected' });
     const [ev] = arr((await stored(ITEM_REJECT))['events']).map(obj);
-    expect(ev).toMatchObject({ confidence: 0, review_status: 'rejected', verdict_reason: 'Caller was unsure', sync_status: 'not_applicable' });
+    expect(ev).toMatchObject({
+      confidence: 0,
+      review_status: 'rejected',
+      verdict_reason: 'Caller was unsure',
+      sync_status: 'not_applicable',
+    });
     const e = entity.parse((await call(url, 'GET', `/v1/${WS}/world/entities/${MEDICATION}`, token)).body);
     expect(e.state).toEqual({ status: 'active' });
   });
@@ -142,24 +182,42 @@ describe('verdicts', () => {
     const token = await t.token('reviewer');
     const empty = await call(url, 'POST', q(bulkItem(0), 'reject'), token, { reason: '' });
     expect(empty.status).toBe(422);
-    expect(httpValidationError.parse(empty.body).detail[0]).toMatchObject({ type: 'string_too_short', loc: ['body', 'reason'] });
+    expect(httpValidationError.parse(empty.body).detail[0]).toMatchObject({
+      type: 'string_too_short',
+      loc: ['body', 'reason'],
+    });
     expect((await call(url, 'POST', q(uid('dead', 1), 'approve'), token, {})).status).toBe(404);
   });
 
   it('each verdict writes audit events (actor = sub, phi_accessed) and counts in stats and history', async () => {
     const admin = await t.token('compliance');
     const reviewer = personByLogin('reviewer')?.sub ?? '';
-    const audit = auditEventsList.parse((await call(url, 'GET', `/v1/${WS}/audit?service=review-queue&actor_entity_id=${reviewer}&phi_only=true&date_from=${started}`, admin)).body);
+    const audit = auditEventsList.parse(
+      (
+        await call(
+          url,
+          'GET',
+          `/v1/${WS}/audit?service=review-queue&actor_entity_id=${reviewer}&phi_only=true&date_from=${started}`,
+          admin,
+        )
+      ).body,
+    );
     expect(audit.events.map((e) => e.action).sort()).toEqual(['review.approve', 'review.correct', 'review.reject']);
     expect(audit.events.every((e) => e.phi_accessed && e.actor_entity_id === reviewer)).toBe(true);
-    const log = auditEventsList.parse((await call(url, 'GET', `/v1/${WS}/audit/entity/${PATIENT}/access-log?limit=100`, admin)).body);
+    const log = auditEventsList.parse(
+      (await call(url, 'GET', `/v1/${WS}/audit/entity/${PATIENT}/access-log?limit=100`, admin)).body,
+    );
     expect(log.events.some((e) => e.action === 'entity.write')).toBe(true);
 
     const stats = reviewStats.parse((await call(url, 'GET', `/v1/${WS}/review-queue/stats`, admin)).body);
     expect(stats).toMatchObject({ pending: BULK_ITEMS, completed: 2, rejected: 1 });
-    const history = reviewItemPage.parse((await call(url, 'GET', `/v1/${WS}/review-queue/history?action=corrected`, admin)).body);
+    const history = reviewItemPage.parse(
+      (await call(url, 'GET', `/v1/${WS}/review-queue/history?action=corrected`, admin)).body,
+    );
     expect(history.items.map((i) => i.id)).toEqual([ITEM_CORRECT]);
-    const byReviewer = reviewItemPage.parse((await call(url, 'GET', `/v1/${WS}/review-queue/history?reviewed_by=${reviewer}`, admin)).body);
+    const byReviewer = reviewItemPage.parse(
+      (await call(url, 'GET', `/v1/${WS}/review-queue/history?reviewed_by=${reviewer}`, admin)).body,
+    );
     expect(byReviewer.total).toBe(3);
   });
 });
@@ -193,8 +251,15 @@ describe('batches', () => {
     const ids = Array.from({ length: 101 }, (_, n) => uid('beef', n));
     const r = await call(url, 'POST', `/v1/${WS}/review-queue/batch-approve`, token, { item_ids: ids });
     expect(r.status).toBe(422);
-    expect(httpValidationError.parse(r.body).detail[0]).toMatchObject({ type: 'too_long', loc: ['body', 'item_ids'], ctx: { max_length: 100, actual_length: 101 } });
-    const rejectTooMany = await call(url, 'POST', `/v1/${WS}/review-queue/batch-reject`, token, { item_ids: ids, reason: 'x' });
+    expect(httpValidationError.parse(r.body).detail[0]).toMatchObject({
+      type: 'too_long',
+      loc: ['body', 'item_ids'],
+      ctx: { max_length: 100, actual_length: 101 },
+    });
+    const rejectTooMany = await call(url, 'POST', `/v1/${WS}/review-queue/batch-reject`, token, {
+      item_ids: ids,
+      reason: 'x',
+    });
     expect(rejectTooMany.status).toBe(422);
     const ok = await call(url, 'POST', `/v1/${WS}/review-queue/batch-approve`, token, { item_ids: ids.slice(0, 100) });
     expect(ok.status).toBe(200);
@@ -204,14 +269,21 @@ describe('batches', () => {
   it('processes each item independently: succeeded and failed per item', async () => {
     const token = await t.token('reviewer');
     const ids = [bulkItem(2), bulkItem(3), ITEM_APPROVE, uid('dead', 2)];
-    const r = batchActionResponse.parse((await call(url, 'POST', `/v1/${WS}/review-queue/batch-approve`, token, { item_ids: ids })).body);
+    const r = batchActionResponse.parse(
+      (await call(url, 'POST', `/v1/${WS}/review-queue/batch-approve`, token, { item_ids: ids })).body,
+    );
     expect(r.succeeded).toEqual([bulkItem(2), bulkItem(3)]);
     expect(r.failed).toEqual([
       { item_id: ITEM_APPROVE, error: expect.stringMatching(/already completed/), status_code: '409' },
       { item_id: uid('dead', 2), error: 'Review item not found', status_code: '404' },
     ]);
     const rejected = batchActionResponse.parse(
-      (await call(url, 'POST', `/v1/${WS}/review-queue/batch-reject`, token, { item_ids: [bulkItem(4)], reason: 'duplicate' })).body,
+      (
+        await call(url, 'POST', `/v1/${WS}/review-queue/batch-reject`, token, {
+          item_ids: [bulkItem(4)],
+          reason: 'duplicate',
+        })
+      ).body,
     );
     expect(rejected.succeeded).toEqual([bulkItem(4)]);
     const item = reviewItem.parse((await call(url, 'GET', q(bulkItem(4)), token)).body);

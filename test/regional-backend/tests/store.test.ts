@@ -5,7 +5,14 @@ import { DEFERRABLE_INDEXES } from '../store/schema';
 import { createStore, withBulkLoad } from '../store';
 import { ITEM_APPROVE, PATIENT, seedFixture, uid, WS } from './fixtures';
 
-const ev = (data: Record<string, unknown>, confidence: number, ingestedMs: number, seq: number, isCurrent = true, eventType = 'x.updated') => ({
+const ev = (
+  data: Record<string, unknown>,
+  confidence: number,
+  ingestedMs: number,
+  seq: number,
+  isCurrent = true,
+  eventType = 'x.updated',
+) => ({
   eventType,
   data,
   confidence,
@@ -36,7 +43,9 @@ describe('projection (replay rule)', () => {
   });
 
   it('entity.enriched events set the field their data names', () => {
-    const { state } = projectState({}, [ev({ key: 'preferred_language', value: 'en', value_type: 'enum' }, 1, 1, 1, true, 'entity.enriched')]);
+    const { state } = projectState({}, [
+      ev({ key: 'preferred_language', value: 'en', value_type: 'enum' }, 1, 1, 1, true, 'entity.enriched'),
+    ]);
     expect(state).toEqual({ preferred_language: 'en' });
   });
 });
@@ -46,7 +55,12 @@ describe('store sink and bulk load', () => {
     const store = createStore(':memory:');
     try {
       withBulkLoad(store.db, seedFixture, { batchSize: 7 });
-      const names = new Set(store.db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index'`).all().map((r) => r.name));
+      const names = new Set(
+        store.db
+          .prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index'`)
+          .all()
+          .map((r) => r.name),
+      );
       for (const ix of DEFERRABLE_INDEXES) expect(names.has(ix.name)).toBe(true);
 
       // A second flagged event for the same patient joins the open item instead of opening another.
@@ -74,7 +88,13 @@ describe('store sink and bulk load', () => {
       );
       expect(store.review.get(WS, uid('2', 1))).toBeUndefined();
       expect(store.review.eventIds(ITEM_APPROVE)).toEqual([uid('e1', 2), uid('e1', 1)]);
-      expect(() => store.db.prepare(`INSERT INTO review_items (id, workspace_id, session_id, entity_id, priority, reason, status, raw) VALUES ('x', ?, 's', ?, 1, 'r', 'pending', '{}')`).run(WS, PATIENT)).toThrow(/UNIQUE/);
+      expect(() =>
+        store.db
+          .prepare(
+            `INSERT INTO review_items (id, workspace_id, session_id, entity_id, priority, reason, status, raw) VALUES ('x', ?, 's', ?, 1, 'r', 'pending', '{}')`,
+          )
+          .run(WS, PATIENT),
+      ).toThrow(/UNIQUE/);
     } finally {
       store.close();
     }
@@ -85,7 +105,15 @@ describe('store sink and bulk load', () => {
     try {
       expect(() =>
         withBulkLoad(store.db, (sink) => {
-          sink.entity_events({ id: uid('e7', 1), entity_id: uid('e7', 2), event_type: 'x', domain: 'clinical', confidence: 1, source: 'manual', is_current: true });
+          sink.entity_events({
+            id: uid('e7', 1),
+            entity_id: uid('e7', 2),
+            event_type: 'x',
+            domain: 'clinical',
+            confidence: 1,
+            source: 'manual',
+            is_current: true,
+          });
         }),
       ).toThrow(/arrived before its entity/);
       expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM entity_events').get()?.n).toBe(0);
@@ -117,12 +145,28 @@ describe('store sink and bulk load', () => {
       expect(page.total).toBe(N / 5);
       expect(page.events).toHaveLength(100);
       const plan = (sql: string): string =>
-        store.db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join(' | ');
-      for (const where of [`workspace_id = 'w'`, `workspace_id = 'w' AND phi = 1`, `workspace_id = 'w' AND service = 's'`, `workspace_id = 'w' AND resource_id = 'r'`, `workspace_id = 'w' AND action = 'a'`, `workspace_id = 'w' AND actor_entity_id = 'a'`, `workspace_id = 'w' AND resource_type = 'x'`]) {
-        expect(plan(`SELECT raw FROM audit_events WHERE ${where} ORDER BY ts_ms DESC, seq DESC LIMIT 100`)).toMatch(/USING INDEX audit_ws_/);
+        store.db
+          .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all()
+          .map((r) => r.detail)
+          .join(' | ');
+      for (const where of [
+        `workspace_id = 'w'`,
+        `workspace_id = 'w' AND phi = 1`,
+        `workspace_id = 'w' AND service = 's'`,
+        `workspace_id = 'w' AND resource_id = 'r'`,
+        `workspace_id = 'w' AND action = 'a'`,
+        `workspace_id = 'w' AND actor_entity_id = 'a'`,
+        `workspace_id = 'w' AND resource_type = 'x'`,
+      ]) {
+        expect(plan(`SELECT raw FROM audit_events WHERE ${where} ORDER BY ts_ms DESC, seq DESC LIMIT 100`)).toMatch(
+          /USING INDEX audit_ws_/,
+        );
       }
       for (const order of ['priority DESC, seq DESC', 'created_ms ASC, seq ASC', 'confidence ASC, seq ASC']) {
-        expect(plan(`SELECT * FROM review_items WHERE workspace_id = 'w' ORDER BY ${order} LIMIT 20`)).not.toMatch(/TEMP B-TREE/);
+        expect(plan(`SELECT * FROM review_items WHERE workspace_id = 'w' ORDER BY ${order} LIMIT 20`)).not.toMatch(
+          /TEMP B-TREE/,
+        );
       }
     } finally {
       store.close();

@@ -18,7 +18,11 @@ interface Frame {
 async function readFrames(token: string, until: (frames: Frame[]) => boolean, lastEventId?: string): Promise<Frame[]> {
   const controller = new AbortController();
   const res = await fetch(`${url}/v1/${WS}/events/stream`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: 'text/event-stream',
+      ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+    },
     signal: controller.signal,
   });
   expect(res.status).toBe(200);
@@ -57,7 +61,8 @@ beforeAll(async () => {
   url = t.backend.url;
 });
 afterAll(async () => {
-  await t.close();
+  // Optional: beforeAll may have failed before t was set.
+  await t?.close();
 });
 
 describe('events stream', () => {
@@ -97,7 +102,12 @@ describe('events stream', () => {
     const reading = readFrames(token, (f) => f.some((x) => x.event === 'workspace.member_role_updated'));
     await new Promise((r) => setTimeout(r, 100));
     const sub = 'd4b3f6e5-0a7c-4d9b-9ecf-3a4b5c6d7e84';
-    await call(url, 'POST', '/__sim/members/role', undefined, { workspace_id: WS, sub, role: 'viewer', previous_role: 'member' });
+    await call(url, 'POST', '/__sim/members/role', undefined, {
+      workspace_id: WS,
+      sub,
+      role: 'viewer',
+      previous_role: 'member',
+    });
     const frame = (await reading).find((f) => f.event === 'workspace.member_role_updated');
     expect(JSON.parse(frame?.data ?? '{}')).toEqual({ entity_id: sub, role: 'viewer', previous_role: 'member' });
     expect((await call(url, 'POST', `/v1/${WS}/review-queue/${bulkItem(13)}/approve`, token, {})).status).toBe(403);
@@ -108,14 +118,19 @@ describe('events stream', () => {
     const controllers = await Promise.all(
       [0, 1, 2].map(async () => {
         const c = new AbortController();
-        const res = await fetch(`${url}/v1/${WS}/events/stream`, { headers: { authorization: `Bearer ${token}` }, signal: c.signal });
+        const res = await fetch(`${url}/v1/${WS}/events/stream`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: c.signal,
+        });
         await res.body?.getReader().read();
         return c;
       }),
     );
     try {
       const frames = await readFrames(token, (f) => f.some((x) => x.event === 'error'));
-      expect(JSON.parse(frames.find((f) => f.event === 'error')?.data ?? '{}')).toMatchObject({ code: 'too_many_streams' });
+      expect(JSON.parse(frames.find((f) => f.event === 'error')?.data ?? '{}')).toMatchObject({
+        code: 'too_many_streams',
+      });
     } finally {
       for (const c of controllers) c.abort();
     }
