@@ -19,7 +19,10 @@ const start = async (): Promise<void> => {
   const bridge = getDesktopBridge();
   // Desktop: the preload hands over the server's loopback URL and per-launch secret.
   // Browser mode: no bridge; same origin, the HttpOnly cookie carries the secret.
-  const api = createApiClient(bridge ? await bridge.serverConnection() : null);
+  const api = createApiClient(
+    bridge ? await bridge.serverConnection() : null,
+    bridge ? { reconnect: () => bridge.serverConnection() } : {},
+  );
   const stores = createAppStores(
     api,
     createAuthorizationOpener(bridge, (url) => window.location.assign(url)),

@@ -24,6 +24,8 @@ const settingsFile = z.strictObject({
     .optional(),
   /** Extra hosts the renderer may open in the system browser (help pages, the admin console). */
   externalHosts: z.array(z.string()).max(50).optional(),
+  /** HIPAA automatic logoff: lock after this many idle seconds (default 15 minutes). */
+  idleLockSeconds: z.number().int().min(10).max(86_400).optional(),
 });
 
 export interface DesktopConfig {
@@ -32,6 +34,7 @@ export interface DesktopConfig {
   issuer?: string;
   clientId?: string;
   externalHosts: string[];
+  idleLockSeconds?: number;
   /** Started by the dev launcher against the regional-backend simulator; never in a packaged build. */
   demo: boolean;
   settingsPath: string;
@@ -143,6 +146,14 @@ export function loadDesktopConfig(input: ConfigInput): ConfigResult {
   if (clientId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(clientId))
     problems.push('ATTEST_CLIENT_ID / clientId must be 1–200 printable ASCII characters.');
 
+  const idleText = input.env.ATTEST_IDLE_LOCK_SECONDS;
+  const idleLockSeconds = idleText !== undefined ? Number(idleText) : settings.idleLockSeconds;
+  if (
+    idleLockSeconds !== undefined &&
+    !(Number.isInteger(idleLockSeconds) && idleLockSeconds >= 10 && idleLockSeconds <= 86_400)
+  )
+    problems.push('ATTEST_IDLE_LOCK_SECONDS / idleLockSeconds must be a whole number of seconds from 10 to 86400.');
+
   const dataDir = path.join(input.userDataDir, 'data');
   if (isNetworkPath(dataDir))
     problems.push('The data directory is on a network share; Attest keeps its database on a local disk only.');
@@ -164,5 +175,6 @@ export function loadDesktopConfig(input: ConfigInput): ConfigResult {
   if (backendUrl !== undefined) config.backendUrl = backendUrl;
   if (issuer !== undefined) config.issuer = issuer;
   if (clientId !== undefined) config.clientId = clientId;
+  if (idleLockSeconds !== undefined) config.idleLockSeconds = idleLockSeconds;
   return { ok: true, config, backendConfigured: backendUrl !== undefined && issuer !== undefined };
 }

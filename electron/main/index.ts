@@ -150,6 +150,7 @@ function run(): void {
         ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
         ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
         ...(config.demo ? { demo: true } : {}),
+        ...(config.idleLockSeconds === undefined ? {} : { idleLockSeconds: config.idleLockSeconds }),
       },
     });
     const serverHost = host;

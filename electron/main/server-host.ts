@@ -158,6 +158,12 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
         proc.kill();
         return;
       }
+      if (message.type === 'secret-rotated') {
+        // Only a running server's rotation counts; the renderer asks for the connection again
+        // after its next 401 and gets the new secret through the preload.
+        if (status === 'ready' && current) current = { ...current, secret: message.secret };
+        return;
+      }
       if (status !== 'starting') return;
       clearTimeout(readyTimer);
       current = { baseUrl: serverBaseUrl(message.port), secret };

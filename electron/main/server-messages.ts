@@ -23,6 +23,10 @@ export const serverStartConfig = z.strictObject({
   allowedOrigins: z.array(z.string().min(1)).min(1),
   rendererDir: z.string().min(1).optional(),
   demo: z.boolean().optional(),
+  /** HIPAA automatic logoff after this many idle seconds (default 15 minutes). */
+  idleLockSeconds: z.number().int().min(10).max(86_400).optional(),
+  /** API host per region for custom deployments (region code → origin). */
+  regionApiOrigins: z.record(z.string().max(32), z.url()).optional(),
 });
 export type ServerStartConfig = z.infer<typeof serverStartConfig>;
 
@@ -37,6 +41,11 @@ export const fromServerMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready'), port: z.number().int().min(1).max(65_535) }),
   /** Start failed; the process exits right after. `message` carries no PHI (startup errors only). */
   z.strictObject({ type: z.literal('error'), message: z.string().max(2000) }),
+  /**
+   * Sign-out (and lock) rotated the per-launch secret: main hands the new one to the preload, so
+   * the renderer keeps working and whoever held the old one is locked out.
+   */
+  z.strictObject({ type: z.literal('secret-rotated'), secret: serverSecret }),
 ]);
 export type FromServerMessage = z.infer<typeof fromServerMessage>;
 

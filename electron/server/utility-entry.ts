@@ -9,6 +9,7 @@
  * checks that the two agree.
  */
 import { z } from 'zod';
+import { region, type Region } from '../../shared/amigo/regions';
 
 /** The part of Electron's ParentPort this entry uses (a global of utility processes only). */
 export interface ParentPortLike {
@@ -25,6 +26,8 @@ const startConfig = z.strictObject({
   allowedOrigins: z.array(z.string().min(1)).min(1),
   rendererDir: z.string().min(1).optional(),
   demo: z.boolean().optional(),
+  idleLockSeconds: z.number().int().min(10).max(86_400).optional(),
+  regionApiOrigins: z.record(z.string().max(32), z.url()).optional(),
 });
 
 export const serverInboundMessage = z.discriminatedUnion('type', [
@@ -37,7 +40,8 @@ export const serverInboundMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerInboundMessage = z.infer<typeof serverInboundMessage>;
 
-export type ServerOutboundMessage = { type: 'ready'; port: number } | { type: 'error'; message: string };
+export type ServerOutboundMessage =
+  { type: 'ready'; port: number } | { type: 'error'; message: string } | { type: 'secret-rotated'; secret: string };
 
 export function parseInboundMessage(raw: unknown): ServerInboundMessage | null {
   const parsed = serverInboundMessage.safeParse(raw);
@@ -110,6 +114,16 @@ export function serveParentPort(
   });
 }
 
+/** Keeps only the region codes Attest knows; an unknown one is ignored rather than trusted. */
+function knownRegionOrigins(input: Record<string, string>): Partial<Record<Region, string>> {
+  const out: Partial<Record<Region, string>> = {};
+  for (const [key, origin] of Object.entries(input)) {
+    const parsed = region.safeParse(key);
+    if (parsed.success) out[parsed.data] = origin;
+  }
+  return out;
+}
+
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
 if (parentPort) {
   // The process lives exactly as long as main wants it (stop message, kill, or main's own exit).
@@ -123,7 +137,15 @@ if (parentPort) {
       // Loaded only once a start message arrived, and only in the utility process: importing this
       // file (tests) does not open databases or sockets.
       const { startWorkspaceServer } = await import('./index');
-      return startWorkspaceServer({ secret, ...config });
+      const { regionApiOrigins, ...rest } = config;
+      return startWorkspaceServer({
+        secret,
+        ...rest,
+        ...(regionApiOrigins ? { regionApiOrigins: knownRegionOrigins(regionApiOrigins) } : {}),
+        // The new secret goes back to main over the same port it came from, never anywhere else.
+        onSecretRotated: (next) =>
+          parentPort.postMessage({ type: 'secret-rotated', secret: next } satisfies ServerOutboundMessage),
+      });
     },
     (code) => process.exit(code),
   );

@@ -56,6 +56,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Cap on response bytes read before parsing (F-02); the local API answers small JSON. */
   maxResponseBytes?: number;
+  /** Desktop: asks the preload for the current connection after a 401 (the secret was rotated). */
+  reconnect?: () => Promise<ServerConnection>;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -155,12 +157,17 @@ export const createClientFor = <R extends RouteTable>(
 ): TypedClient<R> => {
   // Desktop (bridge): absolute loopback URL plus the secret. Browser mode: the page's own
   // origin, where the HttpOnly cookie carries the secret and must be sent.
-  const origin = connection ? checkedBaseUrl(connection.baseUrl) : '';
+  let current = connection;
+  let origin = current ? checkedBaseUrl(current.baseUrl) : '';
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
-  const call = async (name: string, callOptions: CallOptions<RouteTable, string> = {}): Promise<unknown> => {
+  const call = async (
+    name: string,
+    callOptions: CallOptions<RouteTable, string> = {},
+    reconnected = false,
+  ): Promise<unknown> => {
     const def = table[name];
     if (!def) {
       throw new ApiCallError({ status: 0, code: 'invalid_request', message: `Unknown API route "${name}".` });
@@ -183,11 +190,11 @@ export const createClientFor = <R extends RouteTable>(
 
     const url = `${origin}${fillPath(def.path, callOptions.params)}${queryString(callOptions.query)}`;
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (connection) headers.Authorization = `Bearer ${connection.secret}`;
+    if (current) headers.Authorization = `Bearer ${current.secret}`;
     const init: RequestInit = {
       method: def.method,
       headers,
-      credentials: connection ? 'omit' : 'same-origin',
+      credentials: current ? 'omit' : 'same-origin',
       cache: 'no-store',
       // The local API never redirects; following one could carry the secret elsewhere (F-04).
       redirect: 'manual',
@@ -222,6 +229,17 @@ export const createClientFor = <R extends RouteTable>(
     }
 
     const json = isJson(response) ? parseJson(text) : { ok: false as const };
+
+    // Desktop: sign-out (or a server restart) replaces the secret; main hands the preload the new
+    // one, so ask once and repeat the request with it.
+    if (response.status === 401 && current && options.reconnect && !reconnected) {
+      const next = await options.reconnect();
+      if (next.secret !== current.secret || next.baseUrl !== current.baseUrl) {
+        current = next;
+        origin = checkedBaseUrl(next.baseUrl);
+        return call(name, callOptions, true);
+      }
+    }
 
     if (!response.ok) {
       const parsed = json.ok ? apiError.safeParse(json.value) : null;

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { LockedScreen } from '../features/auth/LockedScreen';
 import { SignInScreen } from '../features/auth/SignInScreen';
+import { WorkspacePicker } from '../features/auth/WorkspacePicker';
 import { useSession } from '../stores/stores-context';
 import { AppShell } from './AppShell';
 import { LoadingScreen } from './LoadingScreen';
@@ -19,6 +20,8 @@ export const App = () => {
     case 'signed-out':
     case 'signing-in':
       return <SignInScreen />;
+    case 'choosing-workspace':
+      return <WorkspacePicker />;
     case 'locked':
       return <LockedScreen />;
     case 'signed-in':

@@ -2,6 +2,7 @@ import { canSeeAudit } from '../../shared/amigo/roles';
 import { DemoBadge } from '../components/DemoBadge';
 import { KeychainWarning } from '../components/KeychainWarning';
 import { regionLabel } from '../components/format';
+import { SessionControls } from '../features/auth/SessionControls';
 import { ConnectionState } from '../features/sync/ConnectionState';
 import { useSession } from '../stores/stores-context';
 
@@ -11,8 +12,6 @@ export const AppHeader = () => {
   const user = useSession((s) => s.session?.user ?? null);
   const demo = useSession((s) => s.session?.backend.demo ?? false);
   const memoryOnly = useSession((s) => s.session?.keychain === 'memory');
-  const signOut = useSession((s) => s.signOut);
-  const signingOut = useSession((s) => s.signOutPending);
 
   return (
     <header className="app-header">
@@ -46,16 +45,7 @@ export const AppHeader = () => {
               {workspace.role}
             </span>
           )}
-          <button
-            type="button"
-            className="button button-small"
-            data-testid="sign-out-button"
-            onClick={() => void signOut()}
-            disabled={signingOut}
-            aria-busy={signingOut}
-          >
-            {signingOut ? 'Signing out…' : 'Sign out'}
-          </button>
+          <SessionControls />
         </div>
       </div>
       {memoryOnly && <KeychainWarning />}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { AuditSection } from '../features/audit/AuditSection';
+import { useActivityReporter } from '../features/auth/use-activity-reporter';
 import { LineageSection } from '../features/lineage/LineageSection';
 import { ReviewSection } from '../features/review/ReviewSection';
 import { SyncPanel } from '../features/sync/SyncPanel';
@@ -18,6 +19,8 @@ export const AppShell = () => {
   // Only mounted while signed in, so these polls run exactly while there is a session.
   useEffect(() => startSync(), [startSync]);
   useEffect(() => startReview(), [startReview]);
+  // Key presses and clicks keep the idle lock away (HIPAA automatic logoff).
+  useActivityReporter();
 
   const auditAllowed = useCanSeeAudit();
   const requested = useSection();

@@ -6,6 +6,9 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { AppStores } from './app-stores';
+import type { OutboxState } from './outbox-store';
+import type { ReviewDecisionsState } from './review-decisions-store';
+import type { ReviewQueueState } from './review-queue-store';
 import type { ReviewSummaryState } from './review-summary-store';
 import type { SessionState } from './session-store';
 import type { SyncState } from './sync-store';
@@ -22,3 +25,11 @@ export const useSession = <T>(select: (state: SessionState) => T): T => useStore
 export const useSync = <T>(select: (state: SyncState) => T): T => useStore(useStores().sync, select);
 export const useReviewSummary = <T>(select: (state: ReviewSummaryState) => T): T =>
   useStore(useStores().reviewSummary, select);
+export const useReviewQueue = <T>(select: (state: ReviewQueueState) => T): T =>
+  useStore(useStores().reviewQueue, select);
+export const useReviewDecisions = <T>(select: (state: ReviewDecisionsState) => T): T =>
+  useStore(useStores().reviewDecisions, select);
+/** The outbox: waiting, refused and conflicting changes (`itemSyncState` in outbox-store selects one item). */
+export const useOutbox = <T>(select: (state: OutboxState) => T): T => useStore(useStores().outbox, select);
+/** The desk's stores themselves, for keyboard handlers that act outside React's render. */
+export const useReviewStores = (): Pick<AppStores, 'reviewQueue' | 'reviewDecisions'> => useStores();

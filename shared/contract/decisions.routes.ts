@@ -46,12 +46,24 @@ export const decisionInput = z.discriminatedUnion('kind', [
 ]);
 export type DecisionInput = z.infer<typeof decisionInput>;
 
+/** The push shows in the sync status as this stream: its last error says why changes still wait. */
+export const OUTBOX_STREAM = 'outbox';
+
 export const OUTBOX_STATES = ['pending', 'sending', 'sent', 'quarantined', 'withdrawn', 'conflict'] as const;
 export const outboxState = z.enum(OUTBOX_STATES);
 export type OutboxState = z.infer<typeof outboxState>;
 
-export const OUTBOX_KINDS = ['approve', 'correct', 'reject', 'batch_approve', 'batch_reject', 'claim', 'unclaim'] as const;
+export const OUTBOX_KINDS = [
+  'approve',
+  'correct',
+  'reject',
+  'batch_approve',
+  'batch_reject',
+  'claim',
+  'unclaim',
+] as const;
 export const outboxKind = z.enum(OUTBOX_KINDS);
+export type OutboxKind = z.infer<typeof outboxKind>;
 
 export const outboxEntryView = z.object({
   id: z.string(),
@@ -65,7 +77,11 @@ export const outboxEntryView = z.object({
   lastError: z.string().nullable(),
   /** What the backend said when it refused (quarantined) or what another reviewer decided (conflict). */
   serverReason: z.string().nullable(),
+  /** `request`: the API body exactly as sent (frozen); `decision`: what the person chose (null for claims). */
   payload: z.record(z.string(), z.unknown()),
+  /** The refused entry this one resubmits, and (on a refused entry) the entry that resubmitted it. */
+  resubmitOf: z.string().nullable().default(null),
+  supersededBy: z.string().nullable().default(null),
 });
 export type OutboxEntryView = z.infer<typeof outboxEntryView>;
 
@@ -82,10 +98,20 @@ export const decisionsContract = {
     path: '/api/review/batch-decision',
     access: 'session',
     body: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('approve'), itemIds: z.array(z.string()).min(1).max(10 * BATCH_MAX_ITEMS), notes }),
+      z.strictObject({
+        kind: z.literal('approve'),
+        itemIds: z
+          .array(z.string())
+          .min(1)
+          .max(10 * BATCH_MAX_ITEMS),
+        notes,
+      }),
       z.strictObject({
         kind: z.literal('reject'),
-        itemIds: z.array(z.string()).min(1).max(10 * BATCH_MAX_ITEMS),
+        itemIds: z
+          .array(z.string())
+          .min(1)
+          .max(10 * BATCH_MAX_ITEMS),
         reasonCode: rejectReasonCode,
         reasonText: z.string().max(1500).optional(),
       }),
@@ -93,7 +119,12 @@ export const decisionsContract = {
     response: z.object({ entries: z.array(outboxEntryView) }),
   }),
   claim: route({ method: 'POST', path: '/api/review/items/:id/claim', access: 'session', response: outboxEntryView }),
-  unclaim: route({ method: 'POST', path: '/api/review/items/:id/unclaim', access: 'session', response: outboxEntryView }),
+  unclaim: route({
+    method: 'POST',
+    path: '/api/review/items/:id/unclaim',
+    access: 'session',
+    response: outboxEntryView,
+  }),
   /** Undo: withdraws an unsent decision (recorded, never erased); 409 once it was sent. */
   withdraw: route({ method: 'POST', path: '/api/outbox/:id/withdraw', access: 'session', response: outboxEntryView }),
   /** Resubmits a quarantined entry, optionally with a fixed payload (a new entry; the old one stays). */

@@ -5,6 +5,9 @@
  * clear error instead of a broken screen. Route names must be unique across domains.
  */
 import type { z } from 'zod';
+import { auditContract } from './audit.routes';
+import { accessContract, decisionsContract } from './decisions.routes';
+import { lineageContract } from './lineage.routes';
 import { reviewContract } from './review.routes';
 import { sessionContract } from './session.routes';
 import { syncContract } from './sync.routes';
@@ -17,6 +20,10 @@ export const routes = {
   ...sessionContract,
   ...syncContract,
   ...reviewContract,
+  ...lineageContract,
+  ...decisionsContract,
+  ...accessContract,
+  ...auditContract,
 } as const;
 
 export type Routes = typeof routes;

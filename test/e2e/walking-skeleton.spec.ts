@@ -55,7 +55,8 @@ test('a reviewer signs in and sees the workspace, its region and the pending cou
   await expect(page.getByTestId('user-role')).toHaveText('member');
   await expect(page.getByTestId('demo-badge')).toHaveText('Demo backend: synthetic data');
   await expect(page.getByTestId('pending-count')).toHaveText(String(pending));
-  await expect(page.getByTestId('in-progress-count')).toContainText(String(inProgress));
+  // The desk opens on the open queue: pending and in progress.
+  await expect(page.getByTestId('queue-total')).toHaveAttribute('data-total', String(pending + inProgress));
 
   // PHI canary: the simulator's synthetic PHI carries a marker; the app pulled it (the pending
   // items include patients' names) yet nothing under its data directory shows it in clear.

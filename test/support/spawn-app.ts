@@ -24,6 +24,8 @@ export async function spawnApp(opts: {
   dataDir: string;
   demo?: boolean;
   env?: Record<string, string>;
+  /** Further `attest serve` flags (e.g. `--region-api eu-central-1=…`). */
+  args?: string[];
 }): Promise<RunningApp> {
   const args = [
     path.join(root, 'node_modules/tsx/dist/cli.mjs'),
@@ -36,6 +38,7 @@ export async function spawnApp(opts: {
     '--data-dir',
     opts.dataDir,
     ...(opts.demo ? ['--demo'] : []),
+    ...(opts.args ?? []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: root,

@@ -59,12 +59,20 @@ export async function startLoopbackListener(options: LoopbackOptions): Promise<L
 
   server.on('request', (req, res) => {
     const plain = (status: number, text: string): void => {
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
       res.end(text);
     };
     if ((req.headers.host ?? '').toLowerCase() !== expectedHost) return plain(400, 'Bad host.');
     const url = new URL(req.url ?? '/', `http://${expectedHost}`);
-    if (req.method !== 'GET' || url.pathname !== path) return plain(404, 'Not found.');
+    if (url.pathname !== path) return plain(404, 'Not found.');
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      return plain(405, 'Method not allowed.');
+    }
     if (handled) return plain(409, 'This sign-in was already completed.');
     handled = true;
     clearTimeout(timer);

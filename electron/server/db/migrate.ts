@@ -9,6 +9,10 @@
 import { DatabaseOpenError } from './db-errors';
 import type { WriteDb } from './db-types';
 import { migration0001Initial } from './migrations/0001-initial';
+import { migration0002PullMarks } from './migrations/0002-pull-marks';
+import { migration0003OutboxPush } from './migrations/0003-outbox-push';
+import { migration0004ReviewDesk } from './migrations/0004-review-desk';
+import { migration0005AuditReports } from './migrations/0005-audit-reports';
 import { sql } from './sql';
 
 export interface Migration {
@@ -20,7 +24,13 @@ export interface Migration {
   up(db: WriteDb): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001Initial];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001Initial,
+  migration0002PullMarks,
+  migration0003OutboxPush,
+  migration0004ReviewDesk,
+  migration0005AuditReports,
+];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
 

@@ -11,9 +11,23 @@ import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, sleep, type BackoffPoli
 import { assertPinned, type RegionPin } from './region-pin';
 import { RemoteError } from './remote-error';
 
+/** One outgoing request, already pinned, for an authorizer that sends it itself. */
+export interface AuthorizedRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
 /** Supplies credentials for a request; DPoP proofs are per request, so it sees method and URL. */
 export interface RequestAuthorizer {
   headersFor(method: string, url: URL): Promise<Record<string, string>>;
+  /**
+   * Sends the request with credentials attached (the signed-in session: openid-client adds the
+   * token and, when bound, a DPoP proof, and answers a nonce challenge). When present it replaces
+   * `headersFor` + `fetchImpl`. It is only ever called after the region pin was checked.
+   */
+  send?(request: AuthorizedRequest): Promise<Response>;
   /** Called once after a 401: refresh the access token. False when there is nothing to refresh with. */
   refreshAfterUnauthorized(): Promise<boolean>;
 }
@@ -40,6 +54,13 @@ export interface RemoteResponse<T> {
   /** The parsed JSON as received, kept beside typed columns so nothing the backend said is lost. */
   raw: unknown;
   requestId: string | null;
+  /** The response's Date header as UTC ISO (the backend's clock), when it sent a readable one. */
+  serverDate: string | null;
+}
+
+/** Per-request extras: headers such as a User-Agent naming what the request stands for. */
+export interface RequestOptions {
+  headers?: Record<string, string>;
 }
 
 const DEFAULTS = {
@@ -89,13 +110,19 @@ export class RemoteClient {
     path: string,
     schema: S,
     query: Record<string, QueryValue> = {},
+    options: RequestOptions = {},
   ): Promise<RemoteResponse<z.output<S>>> {
-    return this.send('GET', this.url(path, query), schema, undefined, 'transient');
+    return this.send('GET', this.url(path, query), schema, undefined, 'transient', options);
   }
 
   /** POST that is retried only on 429 with Retry-After (the request was not processed then). */
-  async post<S extends z.ZodType>(path: string, schema: S, body: unknown): Promise<RemoteResponse<z.output<S>>> {
-    return this.send('POST', this.url(path), schema, body, 'rate-limit-only');
+  async post<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    body: unknown,
+    options: RequestOptions = {},
+  ): Promise<RemoteResponse<z.output<S>>> {
+    return this.send('POST', this.url(path), schema, body, 'rate-limit-only', options);
   }
 
   private async send<S extends z.ZodType>(
@@ -104,12 +131,13 @@ export class RemoteClient {
     schema: S,
     body: unknown,
     retry: 'transient' | 'rate-limit-only',
+    options: RequestOptions = {},
   ): Promise<RemoteResponse<z.output<S>>> {
     assertPinned(this.opts.pin, url);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, url, schema, body);
+        return await this.once(method, url, schema, body, options);
       } catch (error) {
         if (!(error instanceof RemoteError)) throw error;
         if (error.kind === 'unauthorized' && !refreshed) {
@@ -137,23 +165,30 @@ export class RemoteClient {
     url: URL,
     schema: S,
     body: unknown,
+    options: RequestOptions = {},
   ): Promise<RemoteResponse<z.output<S>>> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...(await this.opts.authorizer.headersFor(method, url)),
-    };
+    const authorizer = this.opts.authorizer;
+    const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     let response: Response;
     try {
-      response = await this.opts.fetchImpl(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        // Never follow a redirect with credentials to wherever it points (F-04).
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
+      if (authorizer.send) {
+        // openid-client sends with redirect: 'manual' too, and bounds the time itself.
+        response = await authorizer.send({ method, url, headers, body: payload });
+      } else {
+        response = await this.opts.fetchImpl(url, {
+          method,
+          headers: { ...headers, ...(await authorizer.headersFor(method, url)) },
+          body: payload,
+          // Never follow a redirect with credentials to wherever it points (F-04).
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.opts.timeoutMs),
+        });
+      }
     } catch (error) {
+      // The session ended, the keychain failed…: not a transport problem, the caller decides.
+      if (error instanceof RemoteError || (error instanceof Error && OWN_ERRORS.has(error.name))) throw error;
       throw toTransportError(error, url);
     }
     const requestId = response.headers.get('x-request-id');
@@ -183,9 +218,18 @@ export class RemoteClient {
         { status: response.status, requestId, path: url.pathname },
       );
     }
-    return { data: parsed.data, raw: json, requestId };
+    return { data: parsed.data, raw: json, requestId, serverDate: httpDate(response.headers.get('date')) };
   }
 }
+
+function httpDate(value: string | null): string | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** Errors of Attest's own layers (session, keychain) that must not be mistaken for "offline". */
+const OWN_ERRORS: ReadonlySet<string> = new Set(['SignInRequiredError', 'SecretStoreError', 'DPoPKeyError']);
 
 function toTransportError(error: unknown, url: URL): RemoteError {
   const name = error instanceof Error ? error.name : '';

@@ -1,7 +1,8 @@
 /**
  * The sync status a person can trust: per stream, when it last succeeded and what last went
- * wrong, plus online/offline. Kept in memory and mirrored to sync_cursors by the streams, so a
- * restart shows the last known state before the first new pull finishes.
+ * wrong, plus online/offline. Kept in memory and mirrored to sync_cursors by the streams; the
+ * engine seeds it from sync_cursors, so a restart shows the last known state (and the time of the
+ * last complete sync) before the first new pass finishes.
  */
 import type { StreamStatus, SyncStatusView } from '../../../shared/contract';
 
@@ -27,7 +28,7 @@ export class SyncStatusBoard {
     this.online = online;
   }
 
-  completed(at: string): void {
+  completed(at: string | null): void {
     this.lastCompleteSyncAt = at;
   }
 

@@ -1,21 +1,27 @@
-import { LocalCopyStamp } from '../sync/LocalCopyStamp';
+import { EntityLineagePage } from './EntityLineagePage';
+import { LineageSearch } from './LineageSearch';
+import { useLineageEntityId } from './lineage-route';
+import { LineageFreshnessStamp } from './LineageFreshnessStamp';
 
-/** Not built yet: says plainly what will be here, and shows no made-up data. */
-export const LineageSection = () => (
-  <>
-    <h1>Lineage</h1>
-    <div className="empty-state" data-testid="lineage-empty">
-      <p className="empty-title">Lineage is not available in this version yet.</p>
-      <p>
-        Here you will look up a patient or entity by name, MRN, phone, call or id, and see where each value came from,
-        how its confidence changed, who reviewed it, which systems received it, and what was believed at any point in
-        time.
-      </p>
-      <p>
-        It works from the local copy on this computer, so it stays available without a network connection, stamped with
-        the time of the last sync.
-      </p>
-      <LocalCopyStamp />
+/**
+ * Lineage: find an entity, then see where each value came from, how it changed, who reviewed it,
+ * which systems received it, and what was believed at any instant. All from the local copy.
+ */
+export const LineageSection = () => {
+  const entityId = useLineageEntityId();
+  return (
+    <div className="lineage">
+      <h1 className="no-print">Lineage</h1>
+      <LineageSearch />
+      {entityId === null ? (
+        <div className="empty-state" data-testid="lineage-empty">
+          <p className="empty-title">Search for a patient or another entity to see its lineage.</p>
+          <p>This works from the local copy on this computer, with or without a network connection.</p>
+          <LineageFreshnessStamp />
+        </div>
+      ) : (
+        <EntityLineagePage key={entityId} entityId={entityId} />
+      )}
     </div>
-  </>
-);
+  );
+};

@@ -2,6 +2,8 @@ import type { StreamStatus } from '../../../shared/contract';
 import { DateTime } from '../../components/DateTime';
 import { formatCount, plural } from '../../components/format';
 import { useSync } from '../../stores/stores-context';
+import { streamLabel } from './stream-labels';
+import { OutboxPanel } from '../outbox/OutboxPanel';
 
 /** Sync status a person can trust (product.md, sign-in/session/sync §5): what is here, what is not sent yet. */
 export const SyncPanel = () => {
@@ -16,6 +18,7 @@ export const SyncPanel = () => {
           <LastCompleteSync />
           <Streams />
           <Outbox />
+          <OutboxPanel />
         </>
       ) : (
         !problem && (
@@ -65,19 +68,28 @@ const StreamRow = ({ stream }: { stream: StreamStatus }) => {
   return (
     <li className="stream" data-testid="sync-stream" data-stream={stream.stream}>
       <div className="stream-head">
-        <span className="stream-name">{stream.stream}</span>
+        <span className="stream-name">{streamLabel(stream.stream)}</span>
         <span className="stream-count" data-testid="sync-stream-count">
           {progress}
         </span>
       </div>
-      {stream.running && total !== null && total > 0 && (
-        <progress
-          className="stream-progress"
-          max={total}
-          value={Math.min(stream.count, total)}
-          aria-label={`${stream.stream}: ${progress}`}
-        />
-      )}
+      {stream.running &&
+        (total !== null && total > 0 ? (
+          <progress
+            className="stream-progress"
+            data-testid="sync-stream-progress"
+            max={total}
+            value={Math.min(stream.count, total)}
+            aria-label={`${streamLabel(stream.stream)}: ${progress}`}
+          />
+        ) : (
+          // No total from the API (yet): an indeterminate bar still says "working on it".
+          <progress
+            className="stream-progress"
+            data-testid="sync-stream-progress"
+            aria-label={`${streamLabel(stream.stream)}: ${progress}`}
+          />
+        ))}
       {(stream.running || stream.lastSuccessAt) && (
         <p className="stream-meta muted">
           {stream.running && 'Syncing now'}

@@ -28,6 +28,9 @@ describe('loopback listener', () => {
     expect(Number(port)).toBeGreaterThan(0);
 
     expect((await get(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    const posted = await fetch(listener.redirectUri, { method: 'POST', body: 'code=a' });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get('allow')).toBe('GET');
     expect((await get(`${listener.redirectUri}?code=a&state=b`, `evil.example:${port}`)).status).toBe(400);
     const ok = await get(`${listener.redirectUri}?code=a&state=b`);
     expect(ok).toEqual({ status: 200, body: 'done' });

@@ -104,6 +104,20 @@ describe('server host', () => {
     await expect(host.connection()).resolves.toMatchObject({ baseUrl: 'http://127.0.0.1:43127' });
   });
 
+  it('takes the rotated secret of a running server (sign-out) and hands it out from then on', async () => {
+    const host = makeHost();
+    const started = host.start();
+    latest().spawned();
+    latest().say({ type: 'ready', port: 43127 });
+    await started;
+    const rotated = 'rotated-after-sign-out'.padEnd(43, 'y');
+    latest().say({ type: 'secret-rotated', secret: rotated });
+    await expect(host.connection()).resolves.toEqual({ baseUrl: 'http://127.0.0.1:43127', secret: rotated });
+    // A malformed rotation is ignored: the last good secret stays.
+    latest().say({ type: 'secret-rotated', secret: 'short' });
+    await expect(host.connection()).resolves.toMatchObject({ secret: rotated });
+  });
+
   it('ignores malformed or unexpected messages', async () => {
     const host = makeHost();
     host.start().catch(() => undefined);

@@ -288,3 +288,34 @@ describe('typed client over any route table', () => {
     expect(error).toMatchObject({ status: 409, code: 'conflict', message: 'Someone else decided this item.' });
   });
 });
+
+describe('desktop secret rotation', () => {
+  it('after a 401 asks the bridge for the connection once and repeats the request with the new secret', async () => {
+    const NEW_SECRET = 'rotated-secret-after-sign-out-0123456789';
+    server.on('GET /api/session', (req, res) => {
+      if (req.headers.authorization === `Bearer ${NEW_SECRET}`) sendJson(res, 200, signedInSession);
+      else
+        sendJson(res, 401, { error: { code: 'unauthorized', message: 'The per-launch secret is missing or wrong.' } });
+    });
+    let asked = 0;
+    const client = bridgeClient({
+      reconnect: async () => {
+        asked++;
+        return { baseUrl: server.baseUrl, secret: NEW_SECRET };
+      },
+    });
+    await expect(client.call('session')).resolves.toEqual(signedInSession);
+    expect(asked).toBe(1);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${SECRET}`, `Bearer ${NEW_SECRET}`]);
+  });
+
+  it('gives up with the 401 when the bridge has nothing newer', async () => {
+    server.on('GET /api/session', (_req, res) =>
+      sendJson(res, 401, { error: { code: 'unauthorized', message: 'The per-launch secret is missing or wrong.' } }),
+    );
+    const client = bridgeClient({ reconnect: async () => ({ baseUrl: server.baseUrl, secret: SECRET }) });
+    const error = await failure(client.call('session'));
+    expect(error).toBeInstanceOf(ApiCallError);
+    expect(server.requests).toHaveLength(1);
+  });
+});

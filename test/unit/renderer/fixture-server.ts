@@ -84,18 +84,36 @@ export const signedOutSession: SessionView = {
   user: null,
   workspace: null,
   lastError: null,
+  lockReason: null,
+  pending: null,
+  targets: [
+    {
+      id: 'configured',
+      label: 'Demo backend (synthetic data)',
+      kind: 'configured',
+      apiUrl: backend.apiUrl,
+      issuer: backend.issuer,
+      region: null,
+      demo: true,
+    },
+  ],
+  targetId: 'configured',
+  workspaces: [],
+  idleLockSeconds: 900,
+  tokenBinding: null,
 };
 
 export const signedInSession: SessionView = {
+  ...signedOutSession,
   status: 'signed-in',
-  backend,
   keychain: 'memory',
   user: { sub: 'u-1', name: 'Dana Reviewer', email: 'dana@example.test' },
   workspace: { id: 'ws-1', name: 'Riverside Clinic', region: 'us-east-1', role: 'admin' },
-  lastError: null,
+  workspaces: [{ id: 'ws-1', name: 'Riverside Clinic', region: 'us-east-1', role: 'admin', available: true }],
+  tokenBinding: 'dpop',
 };
 
-export const lockedSession: SessionView = { ...signedOutSession, status: 'locked' };
+export const lockedSession: SessionView = { ...signedOutSession, status: 'locked', lockReason: 'idle' };
 
 export const syncStatus = (overrides: Partial<SyncStatusView> = {}): SyncStatusView => ({
   online: true,

@@ -6,7 +6,7 @@ import {
   createAuthorizationOpener,
 } from '../../../renderer/bridge/open-authorization-url';
 import { createAppStores, type AppStores } from '../../../renderer/stores/app-stores';
-import type { AuthorizationOpener } from '../../../renderer/stores/session-store';
+import { createSessionStore, type AuthorizationOpener } from '../../../renderer/stores/session-store';
 import type { AttestBridge } from '../../../shared/ipc';
 import {
   closedPortUrl,
@@ -70,7 +70,7 @@ describe('session store', () => {
     const { session } = makeStores();
     await session.getState().refresh();
 
-    server.on('GET /api/session', json({ ...signedOutSession, status: 'signing-in' }));
+    server.on('GET /api/session', json({ ...signedOutSession, status: 'signing-in', pending: { kind: 'browser' } }));
     await session.getState().signIn();
     expect(opened.at(-1)).toBe('https://idp.example/authorize?state=abc');
     expect(session.getState()).toMatchObject({ awaitingBrowser: true, signInPending: false, signInError: null });
@@ -82,7 +82,7 @@ describe('session store', () => {
 
   it('stops waiting when the server reports a sign-in failure', async () => {
     server.on('POST /api/auth/sign-in', json({ authorizationUrl: 'https://idp.example/authorize' }));
-    server.on('GET /api/session', json({ ...signedOutSession, status: 'signing-in' }));
+    server.on('GET /api/session', json({ ...signedOutSession, status: 'signing-in', pending: { kind: 'browser' } }));
     const { session } = makeStores();
     await session.getState().signIn();
     expect(session.getState().awaitingBrowser).toBe(true);
@@ -91,6 +91,75 @@ describe('session store', () => {
     await session.getState().refresh();
     expect(session.getState().awaitingBrowser).toBe(false);
     expect(session.getState().session?.lastError).toBe('The identity provider refused.');
+  });
+
+  it('sends the chosen target or server address with the sign-in', async () => {
+    server.on('GET /api/session', json(signedOutSession));
+    server.on('POST /api/auth/sign-in', json({ authorizationUrl: 'https://idp.example/authorize' }));
+    const { session } = makeStores();
+    session.getState().choose({ kind: 'target', id: 'eu-central-1' });
+    await session.getState().signIn();
+    session.getState().choose({ kind: 'server', address: 'https://attest.clinic.example' });
+    await session.getState().signIn();
+    const bodies = server.requests
+      .filter((r) => r.url === '/api/auth/sign-in')
+      .map((r) => JSON.parse(r.body) as unknown);
+    expect(bodies).toEqual([{ targetId: 'eu-central-1' }, { server: 'https://attest.clinic.example' }]);
+  });
+
+  it('device sign-in: shows the code the server hands out', async () => {
+    const device = {
+      kind: 'device' as const,
+      userCode: 'WDJB-MJHT',
+      verificationUri: 'https://idp.example/device',
+      verificationUriComplete: 'https://idp.example/device?user_code=WDJB-MJHT',
+      expiresAt: '2030-01-01T00:10:00.000Z',
+    };
+    server.on('POST /api/auth/device', json({ ...signedOutSession, status: 'signing-in', pending: device }));
+    server.on('GET /api/session', json({ ...signedOutSession, status: 'signing-in', pending: device }));
+    const { session } = makeStores();
+    await session.getState().startDeviceSignIn();
+    expect(session.getState().session?.pending).toEqual(device);
+    expect(session.getState()).toMatchObject({ signInPending: false, signInError: null, status: 'signing-in' });
+  });
+
+  it('opens a workspace from the picker, and says why when it cannot', async () => {
+    const choosing = { ...signedInSession, status: 'choosing-workspace' as const, workspace: null };
+    server.on('GET /api/session', json(choosing));
+    server.on('POST /api/session/workspace', json(signedInSession));
+    const { session } = makeStores();
+    await session.getState().refresh();
+    await session.getState().chooseWorkspace('6f1c2a4e-8b0d-4c57-9e21-3a5b7c9d1e01');
+    const sent = server.requests.filter((r) => r.url === '/api/session/workspace');
+    expect(JSON.parse(sent.at(-1)?.body ?? '{}')).toEqual({ workspaceId: '6f1c2a4e-8b0d-4c57-9e21-3a5b7c9d1e01' });
+    expect(session.getState()).toMatchObject({ status: 'signed-in', openingWorkspace: null, workspaceError: null });
+
+    server.on(
+      'POST /api/session/workspace',
+      json({ error: { code: 'not_a_member', message: 'That is not one of your workspaces.' } }, 404),
+    );
+    await session.getState().chooseWorkspace('0b9e7d5c-3a1f-4e2d-8c6b-5f4e3d2c1b02');
+    expect(session.getState().workspaceError).toBe('That is not one of your workspaces.');
+  });
+
+  it('reports activity to the server at most once per throttle interval', async () => {
+    let clock = 1_000_000;
+    server.on('GET /api/session', json({ ...signedInSession, idleLockSeconds: 60 }));
+    server.on('POST /api/session/activity', json({ idleLockAt: '2030-01-01T00:00:00.000Z' }));
+    const api = createApiClient({ baseUrl: server.baseUrl, secret: 's' });
+    const session = createSessionStore(api, externalOpener, () => clock);
+    await session.getState().refresh();
+    const sent = (): number => server.requests.filter((r) => r.url === '/api/session/activity').length;
+    session.getState().reportActivity();
+    session.getState().reportActivity();
+    clock += 14_000;
+    session.getState().reportActivity();
+    await settle();
+    expect(sent()).toBe(1);
+    clock += 1_000; // 15 s = a quarter of the 60 s idle lock
+    session.getState().reportActivity();
+    await settle();
+    expect(sent()).toBe(2);
   });
 
   it('never navigates to an unsafe authorization URL', async () => {

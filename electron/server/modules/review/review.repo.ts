@@ -8,6 +8,7 @@ import type { ReadDb, WriteDb } from '../../db/db-types';
 import { requireBoundWorkspace, WorkspaceMismatchError } from '../../db/meta.repo';
 import { sql } from '../../db/sql';
 import { toUtcIso } from '../../db/timestamps';
+import { itemCriticality, itemPatientEntityId } from './review-derived';
 
 type InlineEvent = NonNullable<ReviewItem['events']>[number];
 
@@ -20,13 +21,13 @@ const upsertItem = (write: WriteDb, item: ReviewItem, pulledAt: string): void =>
     INSERT INTO review_items (
       id, workspace_id, session_id, status, entity_id, entity_type, entity_display_name, priority,
       reason, assigned_to, created_at, completed_at, completed_action, min_confidence, event_count,
-      raw_json, pulled_at
+      raw_json, pulled_at, criticality, patient_entity_id
     ) VALUES (
       ${item.id}, ${item.workspace_id}, ${item.session_id}, ${item.status}, ${item.entity_id},
       ${item.entity_type}, ${item.entity?.display_name ?? null}, ${item.priority}, ${item.reason},
       ${item.assigned_to}, ${toUtcIso(item.created_at)}, ${toUtcIso(item.completed_at)},
       ${item.completed_action}, ${minConfidence(events)}, ${item.event_ids.length},
-      ${JSON.stringify(item)}, ${pulledAt}
+      ${JSON.stringify(item)}, ${pulledAt}, ${itemCriticality(item)}, ${itemPatientEntityId(item)}
     )
     ON CONFLICT (id) DO UPDATE SET
       workspace_id = excluded.workspace_id, session_id = excluded.session_id, status = excluded.status,
@@ -35,7 +36,8 @@ const upsertItem = (write: WriteDb, item: ReviewItem, pulledAt: string): void =>
       reason = excluded.reason, assigned_to = excluded.assigned_to, created_at = excluded.created_at,
       completed_at = excluded.completed_at, completed_action = excluded.completed_action,
       min_confidence = excluded.min_confidence, event_count = excluded.event_count,
-      raw_json = excluded.raw_json, pulled_at = excluded.pulled_at`);
+      raw_json = excluded.raw_json, pulled_at = excluded.pulled_at, criticality = excluded.criticality,
+      patient_entity_id = excluded.patient_entity_id`);
 
   // The item's event list is replaced whole: an event the backend dropped must not linger.
   write.run(sql`DELETE FROM review_item_events WHERE review_item_id = ${item.id}`);

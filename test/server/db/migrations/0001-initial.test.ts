@@ -4,7 +4,7 @@
  * the local tables' guarantees (outbox never drops unsent intents, access log append-only).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../../../electron/server/db/migrate';
+import { MIGRATIONS, migrate } from '../../../../electron/server/db/migrate';
 import { sql, type SqlFragment } from '../../../../electron/server/db/sql';
 import { openTestDatabase, tempDir, type TempDir, type TestDatabase } from '../../server-test-kit';
 
@@ -87,7 +87,8 @@ describe('0001-initial', () => {
   beforeAll(() => {
     tmp = tempDir();
     db = openTestDatabase(tmp.file('initial.db'), { migrate: false });
-    expect(migrate(db.write).applied).toContain('0001-initial');
+    // Schema 1 alone: later migrations change some of these tables and have their own tests.
+    expect(migrate(db.write, MIGRATIONS.slice(0, 1)).applied).toEqual(['0001-initial']);
     expect(db.read.readPragma('user_version')).toBe(1);
   });
   afterAll(() => {
