@@ -24,10 +24,30 @@ export interface DemoPerson {
 }
 
 export const DEMO_WORKSPACES: readonly DemoWorkspace[] = [
-  { id: '6f1c2a4e-8b0d-4c57-9e21-3a5b7c9d1e01', slug: 'riverbend-clinic', name: 'Riverbend Family Clinic', region: 'us-east-1' },
-  { id: '0b9e7d5c-3a1f-4e2d-8c6b-5f4e3d2c1b02', slug: 'lindenhof-praxis', name: 'Lindenhof Praxis', region: 'eu-central-1' },
-  { id: '2d4f6a8c-1e3b-4d5f-a7c9-8e0b2d4f6a03', slug: 'maple-harbour', name: 'Maple Harbour Health', region: 'ca-central-1' },
-  { id: '9a7b5c3d-2e1f-4a0b-9c8d-7e6f5a4b3c04', slug: 'southern-cross', name: 'Southern Cross Medical', region: 'ap-southeast-2' },
+  {
+    id: '6f1c2a4e-8b0d-4c57-9e21-3a5b7c9d1e01',
+    slug: 'riverbend-clinic',
+    name: 'Riverbend Family Clinic',
+    region: 'us-east-1',
+  },
+  {
+    id: '0b9e7d5c-3a1f-4e2d-8c6b-5f4e3d2c1b02',
+    slug: 'lindenhof-praxis',
+    name: 'Lindenhof Praxis',
+    region: 'eu-central-1',
+  },
+  {
+    id: '2d4f6a8c-1e3b-4d5f-a7c9-8e0b2d4f6a03',
+    slug: 'maple-harbour',
+    name: 'Maple Harbour Health',
+    region: 'ca-central-1',
+  },
+  {
+    id: '9a7b5c3d-2e1f-4a0b-9c8d-7e6f5a4b3c04',
+    slug: 'southern-cross',
+    name: 'Southern Cross Medical',
+    region: 'ap-southeast-2',
+  },
 ];
 
 const [riverbend, lindenhof, maple, southern] = DEMO_WORKSPACES.map((w) => w.id) as [string, string, string, string];

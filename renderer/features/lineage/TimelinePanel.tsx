@@ -59,10 +59,9 @@ export const TimelinePanel = ({
       <thead>
         <tr>
           <th scope="col">When</th>
-          <th scope="col">Event and source</th>
+          <th scope="col">Event, status and source</th>
           <th scope="col">Values</th>
           <th scope="col">Confidence</th>
-          <th scope="col">Status</th>
         </tr>
       </thead>
       <tbody>
@@ -89,6 +88,21 @@ export const TimelinePanel = ({
               <td>
                 <span className="event-type">{e.eventType}</span>
                 {e.eventSubtype ? <span className="muted"> · {e.eventSubtype}</span> : null}
+                <div>
+                  <span className={`badge badge-${state}`} data-testid="event-state">
+                    {state === 'current' ? 'Current' : state === 'superseded' ? 'Superseded' : 'Rejected'}
+                  </span>
+                </div>
+                {e.supersededBy.map((id) => (
+                  <div key={id} data-testid="superseded-by">
+                    replaced by <EventLink eventId={id} />
+                  </div>
+                ))}
+                {e.supersedes ? (
+                  <div data-testid="supersedes">
+                    replaces <EventLink eventId={e.supersedes} />
+                  </div>
+                ) : null}
                 <div className="mono muted" title={e.id}>
                   {shortId(e.id)}
                 </div>
@@ -129,21 +143,6 @@ export const TimelinePanel = ({
                 ) : (
                   formatConfidence(e.confidence)
                 )}
-              </td>
-              <td>
-                <span className={`badge badge-${state}`} data-testid="event-state">
-                  {state === 'current' ? 'Current' : state === 'superseded' ? 'Superseded' : 'Rejected'}
-                </span>
-                {e.supersededBy.map((id) => (
-                  <div key={id} data-testid="superseded-by">
-                    replaced by <EventLink eventId={id} />
-                  </div>
-                ))}
-                {e.supersedes ? (
-                  <div data-testid="supersedes">
-                    replaces <EventLink eventId={e.supersedes} />
-                  </div>
-                ) : null}
                 {e.reviewStatus ? <div className="muted">review: {e.reviewStatus.replace(/_/g, ' ')}</div> : null}
                 {e.syncStatus ? (
                   <div className="muted">

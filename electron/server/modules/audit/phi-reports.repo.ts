@@ -81,15 +81,30 @@ export const countWhere = (read: ReadDb, where: readonly SqlFragment[]): number 
 export const countPhiWhere = (read: ReadDb, where: readonly SqlFragment[]): number =>
   read.value<number>(sql`SELECT count(*) FROM audit_events a ${whereSql([...where, sql`a.phi_accessed = 1`])}`) ?? 0;
 
-/** The person's PHI events (time and patient only), read from the covering index, oldest first. */
+/** The times of a person's PHI events, oldest first: a covering index range, no table reads. */
 export const personAccessTimes = (
   read: ReadDb,
   actorId: string,
   range: TimeRange,
-): IterableIterator<{ timestamp: string; subject: string | null }> =>
-  read.iterate<{ timestamp: string; subject: string | null }>(
-    sql`SELECT a.timestamp, a.subject_entity_id AS subject FROM audit_events a
-      ${whereSql(personWhere(actorId, range))} ORDER BY a.timestamp`,
+): IterableIterator<{ timestamp: string }> =>
+  read.iterate<{ timestamp: string }>(
+    sql`SELECT a.timestamp FROM audit_events a ${whereSql(personWhere(actorId, range))} ORDER BY a.timestamp`,
+  );
+
+/**
+ * The patients a person accessed in a range, with counts and first/last times. The patient is
+ * computed from each event's raw JSON, so this reads the rows: kept to the report's own range.
+ */
+export const personPatients = (
+  read: ReadDb,
+  actorId: string,
+  range: TimeRange,
+): { subject: string; n: number; first_at: string; last_at: string }[] =>
+  read.all<{ subject: string; n: number; first_at: string; last_at: string }>(
+    sql`SELECT a.subject_entity_id AS subject, count(*) AS n, min(a.timestamp) AS first_at,
+        max(a.timestamp) AS last_at
+      FROM audit_events a ${whereSql([...personWhere(actorId, range), sql`a.subject_entity_id IS NOT NULL`])}
+      GROUP BY 1 ORDER BY last_at DESC`,
   );
 
 export interface EntityInfo {
