@@ -127,8 +127,10 @@ export const createReviewQueueStore = (api: ApiClient, onSessionProblem: () => v
     let keepId: string | null = null;
 
     const syncSelectedId = (): void => {
-      const { rows, selectedIndex, selectedId } = get();
-      if (keepId !== null) {
+      const { rows, selectedIndex, selectedId, rowsGeneration, generation } = get();
+      // Only the reloaded rows can say where the kept item went; the previous query's rows stay on
+      // screen (and navigable) until they arrive.
+      if (keepId !== null && rowsGeneration === generation) {
         // The same item stays selected wherever the new order put it (when it is still there).
         const kept = keepId;
         const at = [...rows.entries()].find(([, row]) => row.id === kept)?.[0];
@@ -185,9 +187,10 @@ export const createReviewQueueStore = (api: ApiClient, onSessionProblem: () => v
           });
         // The window holding the kept item's old position first: it most likely still holds it.
         await fetchWindow(keep === null ? 0 : Math.floor(get().selectedIndex / QUEUE_WINDOW));
-        if (keep !== null && get().selectedId !== keep) {
-          const total = get().total ?? 0;
-          set({ selectedIndex: Math.min(get().selectedIndex, Math.max(0, total - 1)) });
+        // The kept item is gone and the queue shrank below the selection: stay at its end.
+        const total = get().total ?? 0;
+        if (keep !== null && get().selectedIndex > total - 1) {
+          set({ selectedIndex: Math.max(0, total - 1) });
           syncSelectedId();
         }
         await counts;
@@ -209,7 +212,11 @@ export const createReviewQueueStore = (api: ApiClient, onSessionProblem: () => v
         const { total } = get();
         if (total === null || total === 0) return;
         const clamped = Math.max(0, Math.min(total - 1, index));
-        set({ selectedIndex: clamped, selectedId: get().rows.get(clamped)?.id ?? null, detailProblem: null });
+        const id = get().rows.get(clamped)?.id ?? null;
+        // A reload still in flight keeps what the reviewer chose now, not what was selected when it
+        // started: otherwise its answer would snap the desk back to the item they just left.
+        if (keepId !== null) keepId = id;
+        set({ selectedIndex: clamped, selectedId: id, detailProblem: null });
         syncSelectedId();
       },
       move(delta) {
