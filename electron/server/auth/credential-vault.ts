@@ -6,6 +6,7 @@
  * character (`auth0|123`), so each triple is hashed into a safe account name.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { region, role } from '../../../shared/amigo';
 import type { SecretStore } from '../secrets/secret-store';
@@ -22,7 +23,13 @@ type Kind = 'refresh-token' | 'dpop-key';
 export const credentialAccount = (kind: Kind, key: CredentialKey): string =>
   `${kind}:${createHash('sha256').update(`${key.issuer}\n${key.sub}\n${key.workspaceId}`).digest('hex').slice(0, 40)}`;
 
-const LAST_SESSION_ACCOUNT = 'last-session';
+/**
+ * The "last session" note belongs to one data folder: two profiles of the app on one machine (or
+ * two test runs) share the keychain, and one must not resume the other's session against a local
+ * copy it does not have.
+ */
+export const lastSessionAccount = (dataDir: string): string =>
+  `last-session:${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 40)}`;
 const short = z.string().max(200);
 
 /** Enough to reopen the local copy (offline too) and to refresh: never a token. */
@@ -43,7 +50,15 @@ export type LastSession = z.infer<typeof lastSession>;
 const trim = (value: string | null, max = 200): string | null => (value === null ? null : value.slice(0, max));
 
 export class CredentialVault {
-  constructor(private readonly secrets: SecretStore) {}
+  readonly #lastSessionAccount: string;
+
+  /** `dataDir`: the folder of the local copies, which the last-session note is scoped to. */
+  constructor(
+    private readonly secrets: SecretStore,
+    dataDir: string,
+  ) {
+    this.#lastSessionAccount = lastSessionAccount(dataDir);
+  }
 
   refreshToken(key: CredentialKey): Promise<string | null> {
     return this.secrets.get(credentialAccount('refresh-token', key));
@@ -87,7 +102,7 @@ export class CredentialVault {
   }
 
   async lastSession(): Promise<LastSession | null> {
-    const text = await this.secrets.get(LAST_SESSION_ACCOUNT);
+    const text = await this.secrets.get(this.#lastSessionAccount);
     if (text === null) return null;
     try {
       const parsed = lastSession.safeParse(JSON.parse(text));
@@ -104,10 +119,10 @@ export class CredentialVault {
       email: trim(session.email),
       workspace: { ...session.workspace, name: session.workspace.name.slice(0, 200) },
     };
-    await this.secrets.set(LAST_SESSION_ACCOUNT, JSON.stringify(value));
+    await this.secrets.set(this.#lastSessionAccount, JSON.stringify(value));
   }
 
   async forgetLastSession(): Promise<void> {
-    await this.secrets.delete(LAST_SESSION_ACCOUNT);
+    await this.secrets.delete(this.#lastSessionAccount);
   }
 }

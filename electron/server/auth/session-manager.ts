@@ -121,7 +121,7 @@ export class SessionManager {
   private readonly idle: IdleLock;
 
   constructor(private readonly deps: SessionManagerOptions) {
-    this.vault = new CredentialVault(deps.secrets);
+    this.vault = new CredentialVault(deps.secrets, deps.options.dataDir);
     this.targetId = deps.options.backendUrl || deps.options.issuer ? CONFIGURED_TARGET_ID : null;
     this.idle = new IdleLock({
       seconds: deps.options.idleLockSeconds ?? DEFAULT_IDLE_LOCK_SECONDS,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialAccount, CredentialVault } from '../../../electron/server/auth/credential-vault';
+import { credentialAccount, CredentialVault, lastSessionAccount } from '../../../electron/server/auth/credential-vault';
 import { SessionManager } from '../../../electron/server/auth/session-manager';
 import { openSecretStore } from '../../../electron/server/secrets/open-secret-store';
 import type { SecretStore } from '../../../electron/server/secrets/secret-store';
@@ -48,7 +48,10 @@ describe.skipIf(!realKeychain)('sign-in secrets in the real Secret Service', () 
     // What is in the keyring, read by a store that shares nothing with the app's.
     const outside = await openStore();
     const refreshToken = await outside.get(credentialAccount('refresh-token', account));
-    const key = await new CredentialVault(outside).dpopKey(account);
+    const key = await new CredentialVault(outside, first.dataDir).dpopKey(account);
+    // The note that resumes the session belongs to this data folder, not to every copy of the app.
+    expect(await outside.get(lastSessionAccount(first.dataDir))).toContain(account.workspaceId);
+    expect(await outside.get(lastSessionAccount(`${first.dataDir}-other-profile`))).toBeNull();
     expect(refreshToken).toBeTruthy();
     expect(key).not.toBeNull();
 
@@ -72,7 +75,7 @@ describe.skipIf(!realKeychain)('sign-in secrets in the real Secret Service', () 
       await restarted.signOut();
       expect(await outside.get(credentialAccount('refresh-token', account))).toBeNull();
       expect(await outside.get(credentialAccount('dpop-key', account))).toBeNull();
-      expect(await outside.get('last-session')).toBeNull();
+      expect(await outside.get(lastSessionAccount(first.dataDir))).toBeNull();
 
       // And the provider refuses the refresh token it was revoked for, key or not.
       const config = await discover(backend.issuer);
@@ -87,7 +90,7 @@ describe.skipIf(!realKeychain)('sign-in secrets in the real Secret Service', () 
       for (const kind of ['refresh-token', 'dpop-key'] as const) {
         await outside.delete(credentialAccount(kind, account)).catch(() => false);
       }
-      await outside.delete('last-session').catch(() => false);
+      await outside.delete(lastSessionAccount(first.dataDir)).catch(() => false);
     }
   });
 });

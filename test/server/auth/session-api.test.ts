@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialAccount, CredentialVault } from '../../../electron/server/auth/credential-vault';
+import { credentialAccount, CredentialVault, lastSessionAccount } from '../../../electron/server/auth/credential-vault';
 import { startWorkspaceServer, type RunningWorkspaceServer } from '../../../electron/server/index';
 import type { ServerOptions } from '../../../electron/server/config';
 import { MemorySecretStore } from '../../../electron/server/secrets/memory-secret-store';
@@ -187,7 +187,8 @@ describe('sign-out', () => {
       const view = (await app.call('GET', '/api/session')).json as { workspace: { id: string } };
       const account = { issuer: backend.issuer, sub: reviewer?.sub ?? '', workspaceId: view.workspace.id };
       const refreshToken = await app.secrets.get(credentialAccount('refresh-token', account));
-      const key = await new CredentialVault(app.secrets).dpopKey(account);
+      const key = await new CredentialVault(app.secrets, app.dataDir).dpopKey(account);
+      expect(await app.secrets.get(lastSessionAccount(app.dataDir))).not.toBeNull();
       if (!refreshToken || !key) throw new Error('signed in without a refresh token and key in the keychain');
       const storedKey = (await app.secrets.get(credentialAccount('dpop-key', account))) ?? '';
       const privatePart = (JSON.parse(storedKey) as { d: string }).d;
@@ -201,7 +202,7 @@ describe('sign-out', () => {
       // Gone from the keychain: refresh token, device key, the note that would resume the session.
       expect(await app.secrets.get(credentialAccount('refresh-token', account))).toBeNull();
       expect(await app.secrets.get(credentialAccount('dpop-key', account))).toBeNull();
-      expect(await app.secrets.get('last-session')).toBeNull();
+      expect(await app.secrets.get(lastSessionAccount(app.dataDir))).toBeNull();
       // Revoked at the provider: even with its key the refresh token is refused now.
       const config = await discover(backend.issuer);
       const refused = await oidc

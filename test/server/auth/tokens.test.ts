@@ -11,6 +11,9 @@
  * - the key kept in the keychain carries the session across a restart.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialAccount, CredentialVault, type CredentialKey } from '../../../electron/server/auth/credential-vault';
@@ -88,7 +91,7 @@ describe('refresh: single flight, rotation, reuse detection', () => {
   });
 
   it('ends in "sign in again" when an old refresh token is presented, keeping the outbox', async () => {
-    const { session, secrets, active, account, stats, close } = await signedInReviewer(backend);
+    const { session, secrets, dataDir, active, account, stats, close } = await signedInReviewer(backend);
     try {
       const rtAccount = credentialAccount('refresh-token', account);
       const first = await secrets.get(rtAccount);
@@ -123,7 +126,7 @@ describe('refresh: single flight, rotation, reuse detection', () => {
 
       // Reuse detection revoked the whole family: the newest token is dead too.
       const config = await discover(backend.issuer);
-      const key = await new CredentialVault(secrets).dpopKey(account);
+      const key = await new CredentialVault(secrets, dataDir).dpopKey(account);
       if (!key) throw new Error('the device key is gone');
       const refused = await oidc
         .refreshTokenGrant(config, second ?? '', undefined, { DPoP: oidc.getDPoPHandle(config, key) })
@@ -150,7 +153,7 @@ describe('DPoP (RFC 9449), with the provider demanding nonces', () => {
   afterAll(() => backend.close());
 
   it('answers the nonce challenge and binds the tokens to the device key', async () => {
-    const { session, secrets, account, stats, close } = await signedInReviewer(backend);
+    const { session, secrets, dataDir, account, stats, close } = await signedInReviewer(backend);
     try {
       expect(session.view().tokenBinding).toBe('dpop');
       // The provider demanded a nonce (400 use_dpop_nonce) and the retry with it succeeded.
@@ -167,7 +170,7 @@ describe('DPoP (RFC 9449), with the provider demanding nonces', () => {
         expect((refused as oidc.ResponseBodyError).error).toMatch(/invalid_grant|invalid_dpop_proof/);
       }
       // With the key from the keychain it works, and the access token names that key (cnf.jkt).
-      const key = await new CredentialVault(secrets).dpopKey(account);
+      const key = await new CredentialVault(secrets, dataDir).dpopKey(account);
       if (!key) throw new Error('no device key in the keychain');
       const handle = oidc.getDPoPHandle(config, key);
       const tokens = await oidc.refreshTokenGrant(config, refreshToken, undefined, { DPoP: handle });
@@ -211,6 +214,32 @@ describe('DPoP (RFC 9449), with the provider demanding nonces', () => {
     } finally {
       await restarted.close();
       await first.close();
+    }
+  });
+
+  it('does not carry the session into another data folder sharing the keychain', async () => {
+    const first = await signedInReviewer(backend);
+    await first.session.close();
+    const otherDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-other-profile-'));
+    // Another profile of the app (or another test run) on the same machine and keychain.
+    const other = new SessionManager({
+      options: {
+        secret: 'test-secret-test-secret-test-secret',
+        dataDir: otherDir,
+        backendUrl: backend.url,
+        issuer: backend.issuer,
+        pollIntervalSeconds: 3600,
+      },
+      secrets: first.secrets,
+    });
+    try {
+      await other.resume();
+      expect(other.view()).toMatchObject({ status: 'signed-out', user: null, workspace: null });
+      expect(fs.readdirSync(otherDir)).toEqual([]);
+    } finally {
+      await other.close();
+      await first.close();
+      fs.rmSync(otherDir, { recursive: true, force: true });
     }
   });
 });
