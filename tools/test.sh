@@ -81,11 +81,9 @@ step lint npm run --silent lint
 step "unit and integration" npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS_DIR/vitest.json"
 step build npm run --silent build
 step electronegativity npm run --silent test:electronegativity
-# The e2e specs share one keyring when run in this session, and an app started by a later spec can
-# find what an earlier spec's app left there (its last session, for a backend that no longer
-# exists); that made one spec flaky. The browser-mode e2e therefore runs without a keychain (the app
-# then keeps keys in memory, as on a machine without one); the real-keychain paths are proven by the
-# Vitest suites above (secrets, keychain-session, kill -9), each with its own keyring.
-step e2e env -u DBUS_SESSION_BUS_ADDRESS npx playwright test
+# The e2e specs share this keyring, as several profiles of the app share a person's keychain: each
+# spec's app has its own data folder, and what is kept per data folder (the last-session note)
+# cannot leak from one spec into the next.
+step e2e npx playwright test
 
 node tools/summarize-tests.mjs "${failed_steps[@]}"

@@ -69,6 +69,8 @@ test('Dana picks a workspace in each region; tokens never leave the keychain; si
 
     await page.locator(`[data-workspace-id="${lindenhof.id}"]`).click();
     await expectSignedIn(page, lindenhof.name);
+    // `npm test` runs a real Secret Service: the app must have used it, not the in-memory fallback.
+    if (process.env.ATTEST_TEST_KEYCHAIN === '1') await expect(page.getByTestId('keychain-warning')).toHaveCount(0);
     await expect(page.getByTestId('workspace-region')).toContainText('eu-central-1');
     await expect(page.getByTestId('user-role')).toHaveText('admin');
     await expect(page.getByTestId('user-name')).toHaveText(personByLogin('dana')?.name ?? '');
