@@ -112,10 +112,17 @@ export async function createBackend(
   fs.mkdirSync(exportsDir, { recursive: true });
 
   // Requests that arrive while the instance is still loading get a 503 instead of a half state.
-  let handler: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  let handler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
+  // Handlers still running (awaiting a token check, a latency fault…) when close() is called must
+  // finish before the store closes under them.
+  const inFlight = new Set<Promise<void>>();
   const server = http.createServer((req, res) => {
-    if (handler === undefined) sendJson(res, 503, { detail: 'Backend is starting' }, { 'retry-after': '1' });
-    else handler(req, res);
+    if (handler === undefined) {
+      sendJson(res, 503, { detail: 'Backend is starting' }, { 'retry-after': '1' });
+      return;
+    }
+    const handling = handler(req, res).finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -233,6 +240,7 @@ export async function createBackend(
             server.close(() => resolve());
             server.closeAllConnections();
           });
+          await Promise.allSettled([...inFlight]);
           await idp?.close();
           store.close();
         })();

@@ -56,11 +56,12 @@ interface IdentityLikeError {
 const isIdentityError = (e: unknown): e is IdentityLikeError =>
   e instanceof Error && e.name === 'IdentityError' && 'status' in e && (e.status === 401 || e.status === 403);
 
-export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res: ServerResponse) => void {
+/** Handles one request; the promise settles when the handler is done with the store. */
+export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { deps, faults, log, rateLimiter } = parts;
   const router = createRouter(parts.routes);
 
-  return (req, res) => {
+  return async (req, res) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -96,13 +97,13 @@ export function createPipeline(parts: PipelineParts): (req: IncomingMessage, res
         sendJson(res, 404, { detail: 'Not Found' });
         return;
       }
-      parts.admin(req, res, url).catch((err: unknown) => fail(res, err));
+      await parts.admin(req, res, url).catch((err: unknown) => fail(res, err));
       return;
     }
 
     const plan = faults.plan(method, url.pathname);
     entry.faults = plan.fired;
-    void (async () => {
+    await (async () => {
       if (plan.latencyMs > 0) await sleep(plan.latencyMs);
       if (plan.drop === 'before') {
         req.socket.destroy();
