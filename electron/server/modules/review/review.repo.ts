@@ -94,20 +94,6 @@ export const reviewSummary = (read: ReadDb): ReviewSummaryCounts => {
   return { pending: count('pending'), inProgress: count('in_progress') };
 };
 
-/**
- * After a complete pull of the open statuses (every page stored with the same `pulledAt`), the
- * open items not refreshed by it are no longer open on the backend (decided elsewhere, expired):
- * they are removed so local counts match the backend's. Call it only after a pass that reached
- * the last page; after a partial pass it would drop items that were simply not reached yet.
- * Local intents about those items stay in the outbox. Answers how many were removed.
- */
-export const settleOpenReviewItems = (write: WriteDb, pulledAt: string): number =>
-  write.transaction(
-    () =>
-      write.run(sql`DELETE FROM review_items
-        WHERE status IN ('pending', 'in_progress') AND pulled_at <> ${pulledAt}`).changes,
-  );
-
 /** Total rows stored, for the review stream's status line. */
 export const countReviewItems = (read: ReadDb): number =>
   read.value<number>(sql`SELECT count(*) FROM review_items`) ?? 0;

@@ -7,9 +7,9 @@ import { sql } from '../../../../electron/server/db/sql';
 import {
   countReviewItems,
   reviewSummary,
-  settleOpenReviewItems,
   upsertReviewItems,
 } from '../../../../electron/server/modules/review/review.repo';
+import { settleOpenItems } from '../../../../electron/server/sync/apply/review-items.apply';
 import { openTestDatabase, tempDir, type TempDir, type TestDatabase } from '../../server-test-kit';
 
 const makeItem = (workspaceId: string, patch: Partial<ReviewItem> = {}): ReviewItem => {
@@ -170,17 +170,17 @@ describe('review.repo', () => {
     expect(reviewSummary(db.read)).toEqual({ pending: 2, inProgress: 1 });
   });
 
-  it('settles a complete pass: open items it did not list are removed, closed ones kept', () => {
+  it('settles a complete listing: open items not refreshed since it started are removed, closed ones kept', () => {
     const stale = makeItem(db.workspaceId);
     const done = makeItem(db.workspaceId, {
       status: 'completed',
       completed_action: 'approved',
       completed_at: '2025-03-02T00:00:00Z',
     });
-    upsertReviewItems(db.write, [stale, done], 'pass-1');
+    upsertReviewItems(db.write, [stale, done], '2026-11-21T10:00:00.000Z');
     const fresh = makeItem(db.workspaceId);
-    upsertReviewItems(db.write, [fresh], 'pass-2');
-    expect(settleOpenReviewItems(db.write, 'pass-2')).toBe(1);
+    upsertReviewItems(db.write, [fresh], '2026-11-21T10:05:00.000Z');
+    expect(settleOpenItems(db.write, '2026-11-21T10:04:00.000Z')).toBe(1);
     expect(
       db.read
         .all<{ id: string }>(sql`SELECT id FROM review_items ORDER BY id`)
