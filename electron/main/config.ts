@@ -4,11 +4,12 @@
  * without Electron; index.ts supplies the environment, the platform and the settings file text.
  *
  * Sources, highest first: environment (`ATTEST_BACKEND_URL`, `ATTEST_ISSUER`, `ATTEST_CLIENT_ID`), then
- * `<userData>/settings.json`. The packaged app never starts a demo backend: with nothing
+ * `<userData>/settings.json` (which alone holds `regionApiOrigins`, a custom deployment's hosts). The packaged app never starts a demo backend: with nothing
  * configured it tells the user how to configure one (`npm start` starts the simulator in dev).
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { REGIONS, type Region } from '../../shared/amigo/regions';
 import { buildExternalAllowlist, isLoopbackHttpUrl } from './trusted-url';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -26,6 +27,11 @@ const settingsFile = z.strictObject({
   externalHosts: z.array(z.string()).max(50).optional(),
   /** HIPAA automatic logoff: lock after this many idle seconds (default 15 minutes). */
   idleLockSeconds: z.number().int().min(10).max(86_400).optional(),
+  /**
+   * A custom deployment's API host per region (region code → https origin). A region left out
+   * uses the configured backend, or else its Amigo host.
+   */
+  regionApiOrigins: z.record(z.string(), z.string()).optional(),
 });
 
 export interface DesktopConfig {
@@ -35,6 +41,7 @@ export interface DesktopConfig {
   clientId?: string;
   externalHosts: string[];
   idleLockSeconds?: number;
+  regionApiOrigins?: Partial<Record<Region, string>>;
   /** Started by the dev launcher against the regional-backend simulator; never in a packaged build. */
   demo: boolean;
   settingsPath: string;
@@ -154,6 +161,17 @@ export function loadDesktopConfig(input: ConfigInput): ConfigResult {
   )
     problems.push('ATTEST_IDLE_LOCK_SECONDS / idleLockSeconds must be a whole number of seconds from 10 to 86400.');
 
+  const regionApiOrigins: Partial<Record<Region, string>> = {};
+  for (const [code, origin] of Object.entries(settings.regionApiOrigins ?? {})) {
+    const known = REGIONS.find((r) => r === code);
+    if (known === undefined) {
+      problems.push(`regionApiOrigins: "${code}" is not a region (${REGIONS.join(', ')}).`);
+      continue;
+    }
+    const checked = checkEndpoint(`regionApiOrigins.${known}`, origin, allowLoopbackHttp, problems);
+    if (checked !== undefined) regionApiOrigins[known] = checked;
+  }
+
   const dataDir = path.join(input.userDataDir, 'data');
   if (isNetworkPath(dataDir))
     problems.push('The data directory is on a network share; Attest keeps its database on a local disk only.');
@@ -176,5 +194,6 @@ export function loadDesktopConfig(input: ConfigInput): ConfigResult {
   if (issuer !== undefined) config.issuer = issuer;
   if (clientId !== undefined) config.clientId = clientId;
   if (idleLockSeconds !== undefined) config.idleLockSeconds = idleLockSeconds;
+  if (Object.keys(regionApiOrigins).length > 0) config.regionApiOrigins = regionApiOrigins;
   return { ok: true, config, backendConfigured: backendUrl !== undefined && issuer !== undefined };
 }

@@ -151,6 +151,7 @@ function run(): void {
         ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
         ...(config.demo ? { demo: true } : {}),
         ...(config.idleLockSeconds === undefined ? {} : { idleLockSeconds: config.idleLockSeconds }),
+        ...(config.regionApiOrigins === undefined ? {} : { regionApiOrigins: config.regionApiOrigins }),
       },
     });
     const serverHost = host;

@@ -130,6 +130,25 @@ describe('loadDesktopConfig', () => {
     expect(!result.ok && result.problems.join('\n')).toMatch(message);
   });
 
+  it("takes a custom deployment's API host per region from the settings file, checked like the backend", () => {
+    const settingsText = JSON.stringify({
+      regionApiOrigins: { 'eu-central-1': 'https://api.eu.hospital.example/', 'us-east-1': 'http://127.0.0.1:4101' },
+    });
+    const dev = loadDesktopConfig({ ...base, isPackaged: false, settingsText });
+    expect(dev.ok && dev.config.regionApiOrigins).toEqual({
+      'eu-central-1': 'https://api.eu.hospital.example',
+      'us-east-1': 'http://127.0.0.1:4101',
+    });
+    // A shipped build talks to no plain-http host, not even for one region.
+    const packaged = loadDesktopConfig({ ...base, isPackaged: true, settingsText });
+    expect(!packaged.ok && packaged.problems.join('\n')).toMatch(/regionApiOrigins\.us-east-1 must be an https URL/);
+    const unknown = loadDesktopConfig({
+      ...base,
+      settingsText: JSON.stringify({ regionApiOrigins: { 'mars-1': 'https://api.mars.example' } }),
+    });
+    expect(!unknown.ok && unknown.problems.join('\n')).toMatch(/"mars-1" is not a region/);
+  });
+
   it('refuses a broken settings file rather than ignoring it', () => {
     expect(loadDesktopConfig({ ...base, settingsText: '{not json' })).toMatchObject({
       ok: false,
