@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { credentialAccount } from '../../../electron/server/auth/credential-vault';
 import { ApiFailure } from '../../../electron/server/http/api-failure';
 import { DEMO_WORKSPACES, personByLogin } from '../../regional-backend/directory';
+import { expectCallback, TestBrowser } from '../../regional-backend/identity/test-support';
 import {
   approveInBrowser,
   browserSignIn,
@@ -94,6 +95,45 @@ describe('browser sign-in (authorization code + PKCE S256, state, nonce, loopbac
       status: 404,
       code: 'not_a_member',
     });
+  });
+});
+
+describe('unlocking after the idle lock', () => {
+  it('asks silently first; the provider wants a person (RFC 8252 §8.6), so a fresh login follows (O-21)', async () => {
+    const { session: s, secrets } = session();
+    // One browser for both visits: its cookies are the provider session a real browser would keep.
+    const browser = new TestBrowser(backend.issuer);
+    await deliver(await approveInBrowser(backend.issuer, await s.startBrowserSignIn(), 'reviewer', browser));
+    expect(s.view()).toMatchObject({ status: 'signed-in', workspace: { id: riverbend.id } });
+    const reviewer = personByLogin('reviewer');
+    const account = { issuer: backend.issuer, sub: reviewer?.sub ?? '', workspaceId: riverbend.id };
+    const keyBefore = await secrets.get(credentialAccount('dpop-key', account));
+
+    s.lock('idle');
+    expect(s.view()).toMatchObject({ status: 'locked', lockReason: 'idle' });
+    const silent = new URL(await s.startBrowserSignIn());
+    expect(silent.searchParams.get('prompt')).toBe('none');
+    // The simulator's provider, like a careful IdP, never grants a native client without a person
+    // (security-bar O-07) even while its browser session lasts.
+    const refused = expectCallback(await browser.open(silent.href));
+    expect(refused.searchParams.get('error')).toBe('interaction_required');
+    // The app sends the browser straight on to an interactive sign-in demanding a fresh login.
+    const answer = await deliver(refused);
+    expect(answer.status).toBe(302);
+    const interactive = new URL(answer.headers.get('location') ?? '');
+    expect(interactive.origin).toBe(new URL(backend.issuer).origin);
+    expect(interactive.searchParams.get('prompt')?.split(' ')).toContain('login');
+    expect(s.view().status).not.toBe('signed-in');
+
+    await deliver(await approveInBrowser(backend.issuer, interactive.href, 'reviewer', browser));
+    expect(s.view()).toMatchObject({
+      status: 'signed-in',
+      user: { sub: reviewer?.sub },
+      workspace: { id: riverbend.id },
+    });
+    expect(s.requireWorkspace().workspace.id).toBe(riverbend.id);
+    // Same device key: the bound refresh token and the local copy carry on.
+    expect(await secrets.get(credentialAccount('dpop-key', account))).toBe(keyBefore);
   });
 });
 
