@@ -55,6 +55,22 @@ const nextItem = async (page: Page, previous: string): Promise<string> => {
   return currentItemId(page);
 };
 
+/**
+ * Moves on past items another reviewer holds: the desk offers no decision on them (the backend
+ * would refuse it with 409), and says so. Answers the item the reviewer can decide.
+ */
+const skipHeld = async (page: Page): Promise<string> => {
+  let id = await currentItemId(page);
+  const held = page.getByTestId('item-held');
+  for (;;) {
+    await expect(page.getByTestId('decision-approve').or(held)).toBeVisible();
+    if (!(await held.isVisible())) return id;
+    await expect(held).toContainText('Another reviewer is working on this item');
+    await page.keyboard.press('j');
+    id = await nextItem(page, id);
+  }
+};
+
 test('a reviewer works 20 items by keyboard alone and the simulator holds exactly those verdicts', async ({
   page,
   app,
@@ -66,7 +82,7 @@ test('a reviewer works 20 items by keyboard alone and the simulator holds exactl
   let id = await currentItemId(page);
   for (let n = 0; n < 20; n++) {
     const kind = n % 5 === 3 ? 'correct' : n % 5 === 4 ? 'reject' : 'approve';
-    await expect(page.getByTestId('decision-approve')).toBeVisible();
+    id = await skipHeld(page);
     if (kind === 'approve') {
       await page.keyboard.press('a');
     } else if (kind === 'correct') {
@@ -228,10 +244,47 @@ test('batch approval of 50 picked items reaches the simulator as batch calls of 
   expect(singles).toEqual([]);
 });
 
+test('an item another reviewer holds offers no decision, and a key press sends none', async ({
+  page,
+  app,
+  backend,
+}) => {
+  const reviewer = personByLogin('reviewer');
+  if (!reviewer) throw new Error('no reviewer');
+  const token = await backend.issueToken(reviewer.sub, WS);
+  let held: ReviewItem | undefined;
+  for (const status of ['in_progress', 'pending']) {
+    for (let offset = 0; held === undefined && offset < 400; offset += 20) {
+      const response = await fetch(
+        `${backend.url}/v1/${WS}/review-queue?status=${status}&limit=20&continuation_token=${offset}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      const listed = reviewItemPage.parse(await response.json());
+      held = listed.items.find((i) => i.assigned_to !== null && i.assigned_to !== reviewer.sub);
+      if (!listed.has_more) break;
+    }
+  }
+  if (!held) throw new Error('The simulator has no open item claimed by another reviewer.');
+
+  await openDesk(page, app.launchUrl);
+  await page.getByTestId('review-search').fill(held.id);
+  await expect(page.getByTestId('item-view')).toHaveAttribute('data-item-id', held.id);
+  await expect(page.getByTestId('item-held')).toBeVisible();
+  await expect(page.getByTestId('decision-approve')).toHaveCount(0);
+  await page.getByTestId('queue-list').focus();
+  await fetch(`${backend.url}/__sim/requests`, { method: 'DELETE' });
+  for (const key of ['a', 'c', 'r']) await page.keyboard.press(key);
+  // No dialog opened and nothing was decided locally: nothing can ever be sent for it.
+  await expect(page.getByTestId('correct-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('reject-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('item-local-state')).toHaveCount(0);
+  await expect(page.getByTestId('undo-button')).toHaveCount(0);
+});
+
 test('undo inside the window leaves no verdict on the simulator', async ({ page, app, backend }) => {
   test.setTimeout(120_000);
   await openDesk(page, app.launchUrl);
-  const id = await currentItemId(page);
+  const id = await skipHeld(page);
   await page.keyboard.press('a');
   await expect(page.getByTestId('undo-button')).toBeVisible();
   await page.keyboard.press('u');
@@ -240,7 +293,8 @@ test('undo inside the window leaves no verdict on the simulator', async ({ page,
   // Decide the next item and wait until it reaches the simulator: the push has then run past the
   // undone decision's window, which must not have been sent.
   await page.keyboard.press('j');
-  const other = await nextItem(page, id);
+  await nextItem(page, id);
+  const other = await skipHeld(page);
   await page.keyboard.press('a');
   await expect
     .poll(async () => (await simState(backend.url, other)).row.completed_action, { timeout: 60_000 })

@@ -39,6 +39,9 @@ export const ItemView = ({
   const local = decided ? { kind: decided.kind, state: decided.state } : item.local;
   const decidedLocally = local !== null && isDecisionKind(local.kind) && local.state !== 'withdrawn';
   const open = item.status === 'pending' || item.status === 'in_progress';
+  // A claim stops concurrent reviews: the backend refuses (409) a verdict on an item another
+  // reviewer holds, so the desk does not offer one.
+  const heldByOther = item.assignedTo !== null && !item.assignedToMe;
 
   useLayoutEffect(() => {
     itemPainted(item.id);
@@ -95,7 +98,12 @@ export const ItemView = ({
           )}
         </div>
         <div className="item-actions" role="group" aria-label="Decision">
-          {canDecide && open && !decidedLocally && (
+          {canDecide && open && !decidedLocally && heldByOther && (
+            <p className="muted item-held" data-testid="item-held">
+              Another reviewer is working on this item; it can be decided once they release it.
+            </p>
+          )}
+          {canDecide && open && !decidedLocally && !heldByOther && (
             <>
               <button
                 type="button"

@@ -107,6 +107,10 @@ export const ReviewSection = () => {
   const decidable = (): string | null => {
     const id = reviewQueue.getState().selectedId;
     if (id === null || !canDecide) return null;
+    // Another reviewer's claim: the backend would refuse the verdict (the item view says why).
+    const queue = reviewQueue.getState();
+    const item = queue.details.get(id)?.item ?? queue.rows.get(queue.selectedIndex);
+    if (item?.assignedTo && !item.assignedToMe) return null;
     const local = reviewDecisions.getState().byItem.get(id);
     return local && isDecisionKind(local.kind) && local.state !== 'withdrawn' ? null : id;
   };
