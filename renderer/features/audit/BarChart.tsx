@@ -17,19 +17,16 @@ export interface Bar {
 
 const WIDTH = 640;
 
-export const ColumnChart = ({
-  title,
-  bars,
-  valueLabel,
-  partLabel,
-  testId,
-}: {
+interface ChartProps {
   title: string;
   bars: readonly Bar[];
   valueLabel: string;
+  /** What `Bar.part` counts; without it the chart has no legend and its table no column for it. */
   partLabel?: string;
   testId: string;
-}) => {
+}
+
+export const ColumnChart = ({ title, bars, valueLabel, partLabel, testId }: ChartProps) => {
   const id = useId();
   const height = 160;
   const max = Math.max(1, ...bars.map((b) => b.value));
@@ -96,19 +93,7 @@ export const ColumnChart = ({
   );
 };
 
-export const RowChart = ({
-  title,
-  bars,
-  valueLabel,
-  partLabel,
-  testId,
-}: {
-  title: string;
-  bars: readonly Bar[];
-  valueLabel: string;
-  partLabel?: string;
-  testId: string;
-}) => {
+export const RowChart = ({ title, bars, valueLabel, partLabel, testId }: ChartProps) => {
   const id = useId();
   const rowHeight = 22;
   const labelWidth = 220;
@@ -148,15 +133,7 @@ export const RowChart = ({
   );
 };
 
-const ChartTable = ({
-  bars,
-  valueLabel,
-  partLabel,
-}: {
-  bars: readonly Bar[];
-  valueLabel: string;
-  partLabel?: string;
-}) => (
+const ChartTable = ({ bars, valueLabel, partLabel }: Pick<ChartProps, 'bars' | 'valueLabel' | 'partLabel'>) => (
   <details>
     <summary>Show as a table</summary>
     <table className="audit-table">

@@ -4,21 +4,19 @@
  * the backend's log.
  */
 import { useState } from 'react';
-import { DateTime } from '../../components/DateTime';
 import { formatCount } from '../../components/format';
-import {
-  ExportBar,
-  FlagList,
-  Freshness,
-  LocalPending,
-  Problem,
-  ReviewAidFields,
-  RowsTable,
-  RunForm,
-  DateRangeFields,
-} from './AuditParts';
+import { ExportBar, FlagList, ReviewAidFields } from './AuditParts';
 import { auditViewHref } from './audit-route';
-import type { RangeInput } from './audit-store';
+import { shownRange } from './audit-store';
+import {
+  AccessCells,
+  exportRange,
+  exportWorkingHours,
+  ReportForm,
+  ReportFrame,
+  ReportStatus,
+  SubjectTable,
+} from './ReportParts';
 import { useAudit } from './use-audit';
 
 export const PatientView = () => {
@@ -30,7 +28,6 @@ export const PatientView = () => {
   const findPatients = useAudit((s) => s.lookupPatients);
   const settings = useAudit((s) => s.settings);
   const [entityId, setEntityId] = useState('');
-  const [range, setRange] = useState<RangeInput>({});
   const [name, setName] = useState('');
   const view = patient.view;
 
@@ -66,11 +63,12 @@ export const PatientView = () => {
           ))}
         </ul>
       )}
-      <RunForm
+      <ReportForm
+        idPrefix="patient"
         label="Show report"
-        testId="patient-run"
-        disabled={entityId.trim() === '' || patient.status === 'loading'}
-        onRun={() => void run(entityId.trim(), range)}
+        subject={entityId}
+        running={patient.status === 'loading'}
+        onRun={run}
       >
         <label className="field">
           <span>Patient (entity id)</span>
@@ -81,20 +79,24 @@ export const PatientView = () => {
             required
           />
         </label>
-        <DateRangeFields idPrefix="patient" onChange={setRange} />
-      </RunForm>
+      </ReportForm>
       <ReviewAidFields />
-      {patient.status === 'loading' && <p role="status">Loading the report…</p>}
-      <Problem text={patient.problem} testId="patient-problem" />
+      <ReportStatus idPrefix="patient" slot={patient} loading="Loading the report…" />
       {view && (
-        <div data-testid="patient-report">
-          <h3>
-            <span dir="auto" data-testid="patient-name">
-              {view.patient.displayName ?? 'Unnamed entity'}
-            </span>{' '}
-            <span className="mono muted">{view.patient.entityId}</span>
-          </h3>
-          <Freshness asOf={view.asOf} />
+        <ReportFrame
+          idPrefix="patient"
+          view={view}
+          loadingMore={patient.loadingMore}
+          onMore={more}
+          heading={
+            <>
+              <span dir="auto" data-testid="patient-name">
+                {view.patient.displayName ?? 'Unnamed entity'}
+              </span>{' '}
+              <span className="mono muted">{view.patient.entityId}</span>
+            </>
+          }
+        >
           <p>
             <strong data-testid="patient-total-accesses">{formatCount(view.totals.accesses)}</strong> PHI accesses by{' '}
             <strong data-testid="patient-total-actors">{formatCount(view.totals.actors)}</strong> people; times in{' '}
@@ -104,74 +106,41 @@ export const PatientView = () => {
             report={{
               kind: 'patient',
               entityId: view.patient.entityId,
-              ...(view.from === null ? {} : { from: view.from }),
-              ...(view.to === null ? {} : { to: view.to }),
-              timeZone: settings.timeZone,
-              workStart: settings.workStart,
-              workEnd: settings.workEnd,
-              workDays: settings.workDays,
+              ...exportRange(view),
+              ...exportWorkingHours(settings),
             }}
           />
           <h3>Who</h3>
-          <div className="table-wrap">
-            <table className="audit-table" data-testid="patient-actors">
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Accesses</th>
-                  <th scope="col">First</th>
-                  <th scope="col">Last</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Review aids</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.actors.map((a) => (
-                  <tr key={a.actorId} data-testid="patient-actor" data-actor={a.actorId}>
-                    <td>
-                      {a.actorId === '' ? (
-                        '(service)'
-                      ) : (
-                        <a
-                          href={auditViewHref('person')}
-                          className="mono"
-                          onClick={() =>
-                            void runPerson(a.actorId, { from: view.from ?? undefined, to: view.to ?? undefined })
-                          }
-                        >
-                          {a.actorId}
-                        </a>
-                      )}
-                      {a.isYou && <span className="muted"> (you)</span>}
-                    </td>
-                    <td data-testid="patient-actor-count">{formatCount(a.count)}</td>
-                    <td>
-                      <DateTime value={a.firstAt} />
-                    </td>
-                    <td>
-                      <DateTime value={a.lastAt} />
-                    </td>
-                    <td className="small">
-                      {a.ipAddresses.join(', ')}
-                      <div className="muted">{a.userAgents.join('; ')}</div>
-                    </td>
-                    <td>
-                      <FlagList flags={a.flags} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SubjectTable testId="patient-actors" subject="Person" extra="From">
+            {view.actors.map((a) => (
+              <tr key={a.actorId} data-testid="patient-actor" data-actor={a.actorId}>
+                <td>
+                  {a.actorId === '' ? (
+                    '(service)'
+                  ) : (
+                    <a
+                      href={auditViewHref('person')}
+                      className="mono"
+                      onClick={() => void runPerson(a.actorId, shownRange(view))}
+                    >
+                      {a.actorId}
+                    </a>
+                  )}
+                  {a.isYou && <span className="muted"> (you)</span>}
+                </td>
+                <AccessCells of={a} countTestId="patient-actor-count" />
+                <td className="small">
+                  {a.ipAddresses.join(', ')}
+                  <div className="muted">{a.userAgents.join('; ')}</div>
+                </td>
+                <td>
+                  <FlagList flags={a.flags} />
+                </td>
+              </tr>
+            ))}
+          </SubjectTable>
           <h3>Accesses</h3>
-          <RowsTable rows={view.rows} testId="patient-rows" />
-          {view.nextCursor !== null && (
-            <button type="button" className="button" onClick={() => void more()} disabled={patient.loadingMore}>
-              Show more
-            </button>
-          )}
-          <LocalPending events={view.local} />
-        </div>
+        </ReportFrame>
       )}
     </section>
   );

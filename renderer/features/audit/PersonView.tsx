@@ -4,22 +4,20 @@
  * their review queue, each finding said in words.
  */
 import { useEffect, useState } from 'react';
-import { DateTime } from '../../components/DateTime';
 import { formatCount } from '../../components/format';
-import {
-  DateRangeFields,
-  ExportBar,
-  FlagList,
-  Freshness,
-  LocalPending,
-  Problem,
-  ReviewAidFields,
-  RowsTable,
-  RunForm,
-} from './AuditParts';
+import { ExportBar, FlagList, ReviewAidFields } from './AuditParts';
 import { auditViewHref } from './audit-route';
-import type { RangeInput } from './audit-store';
+import { shownRange } from './audit-store';
 import { ColumnChart } from './BarChart';
+import {
+  AccessCells,
+  exportRange,
+  exportWorkingHours,
+  ReportForm,
+  ReportFrame,
+  ReportStatus,
+  SubjectTable,
+} from './ReportParts';
 import { useAudit } from './use-audit';
 
 export const PersonView = () => {
@@ -31,7 +29,6 @@ export const PersonView = () => {
   const loadFacets = useAudit((s) => s.loadFacets);
   const settings = useAudit((s) => s.settings);
   const [actorId, setActorId] = useState('');
-  const [range, setRange] = useState<RangeInput>({});
   const view = person.view;
 
   useEffect(() => {
@@ -42,11 +39,12 @@ export const PersonView = () => {
     <section aria-labelledby="person-heading">
       <h2 id="person-heading">Person access report</h2>
       <p className="muted">Which patients a person accessed, and what stands out.</p>
-      <RunForm
+      <ReportForm
+        idPrefix="person"
         label="Show report"
-        testId="person-run"
-        disabled={actorId.trim() === '' || person.status === 'loading'}
-        onRun={() => void run(actorId.trim(), range)}
+        subject={actorId}
+        running={person.status === 'loading'}
+        onRun={run}
       >
         <label className="field">
           <span>Person (actor id)</span>
@@ -65,18 +63,22 @@ export const PersonView = () => {
             ))}
           </datalist>
         </label>
-        <DateRangeFields idPrefix="person" onChange={setRange} />
-      </RunForm>
+      </ReportForm>
       <ReviewAidFields />
-      {person.status === 'loading' && <p role="status">Loading the report…</p>}
-      <Problem text={person.problem} testId="person-problem" />
+      <ReportStatus idPrefix="person" slot={person} loading="Loading the report…" />
       {view && (
-        <div data-testid="person-report">
-          <h3>
-            <span className="mono">{view.actorId}</span>
-            {view.isYou && <span className="muted"> (you)</span>}
-          </h3>
-          <Freshness asOf={view.asOf} />
+        <ReportFrame
+          idPrefix="person"
+          view={view}
+          loadingMore={person.loadingMore}
+          onMore={more}
+          heading={
+            <>
+              <span className="mono">{view.actorId}</span>
+              {view.isYou && <span className="muted"> (you)</span>}
+            </>
+          }
+        >
           <ul className="totals">
             <li>
               <strong data-testid="person-total-accesses">{formatCount(view.totals.accesses)}</strong> PHI accesses
@@ -104,12 +106,8 @@ export const PersonView = () => {
             report={{
               kind: 'person',
               actorId: view.actorId,
-              ...(view.from === null ? {} : { from: view.from }),
-              ...(view.to === null ? {} : { to: view.to }),
-              timeZone: settings.timeZone,
-              workStart: settings.workStart,
-              workEnd: settings.workEnd,
-              workDays: settings.workDays,
+              ...exportRange(view),
+              ...exportWorkingHours(settings),
               burstFactor: settings.burstFactor,
             }}
           />
@@ -124,54 +122,23 @@ export const PersonView = () => {
           {view.patientsTruncated && (
             <p className="muted">The {view.patients.length} most recent are listed; exports hold every access.</p>
           )}
-          <div className="table-wrap">
-            <table className="audit-table" data-testid="person-patients">
-              <thead>
-                <tr>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Accesses</th>
-                  <th scope="col">First</th>
-                  <th scope="col">Last</th>
-                  <th scope="col">Review aids</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.patients.map((p) => (
-                  <tr key={p.entityId} data-testid="person-patient" data-entity={p.entityId}>
-                    <td>
-                      <a
-                        href={auditViewHref('patient')}
-                        onClick={() =>
-                          void runPatient(p.entityId, { from: view.from ?? undefined, to: view.to ?? undefined })
-                        }
-                      >
-                        <span dir="auto">{p.name ?? p.entityId}</span>
-                      </a>
-                    </td>
-                    <td>{formatCount(p.count)}</td>
-                    <td>
-                      <DateTime value={p.firstAt} />
-                    </td>
-                    <td>
-                      <DateTime value={p.lastAt} />
-                    </td>
-                    <td>
-                      <FlagList flags={p.flags} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SubjectTable testId="person-patients" subject="Patient">
+            {view.patients.map((p) => (
+              <tr key={p.entityId} data-testid="person-patient" data-entity={p.entityId}>
+                <td>
+                  <a href={auditViewHref('patient')} onClick={() => void runPatient(p.entityId, shownRange(view))}>
+                    <span dir="auto">{p.name ?? p.entityId}</span>
+                  </a>
+                </td>
+                <AccessCells of={p} />
+                <td>
+                  <FlagList flags={p.flags} />
+                </td>
+              </tr>
+            ))}
+          </SubjectTable>
           <h3>Accesses</h3>
-          <RowsTable rows={view.rows} testId="person-rows" />
-          {view.nextCursor !== null && (
-            <button type="button" className="button" onClick={() => void more()} disabled={person.loadingMore}>
-              Show more
-            </button>
-          )}
-          <LocalPending events={view.local} />
-        </div>
+        </ReportFrame>
       )}
     </section>
   );

@@ -27,6 +27,24 @@ export interface Slot<V> {
 }
 const idle = <V>(): Slot<V> => ({ status: 'idle', view: null, problem: null });
 
+/** A report read a page at a time: `loadingMore` while its next page is on the way. */
+export type ReportSlot<V> = Slot<V> & { loadingMore: boolean };
+
+/** What the paged reports have in common: their rows, the next page's cursor and the range shown. */
+interface PagedReport {
+  /** Only carried over from page to page, so any row type will do. */
+  rows: readonly unknown[];
+  nextCursor: string | null;
+  from: string | null;
+  to: string | null;
+}
+
+/** The range a shown report covers, as the date fields give it: to load more of it, or to drill down. */
+export const shownRange = (view: { from: string | null; to: string | null }): RangeInput => ({
+  from: view.from ?? undefined,
+  to: view.to ?? undefined,
+});
+
 /** The review aids' settings: the person's working hours in their own time zone. */
 export interface ReviewAidSettings {
   timeZone: string;
@@ -74,9 +92,9 @@ export interface AuditState {
   facets: Slot<RouteResponse<'auditFacets'>>;
   events: Slot<AuditEventsPage> & { query: EventsQuery; loadingMore: boolean };
   detail: Slot<RouteResponse<'auditEvent'>>;
-  patient: Slot<PatientReportView> & { loadingMore: boolean };
-  person: Slot<PersonReportView> & { loadingMore: boolean };
-  entity: Slot<EntityLogView> & { loadingMore: boolean };
+  patient: ReportSlot<PatientReportView>;
+  person: ReportSlot<PersonReportView>;
+  entity: ReportSlot<EntityLogView>;
   summary: Slot<AuditSummaryView>;
   hipaa: Slot<RouteResponse<'complianceHipaa'>>;
   dashboard: Slot<RouteResponse<'complianceDashboard'>>;
@@ -169,6 +187,73 @@ export const createAuditStore = (api: ApiClient, onSessionProblem: () => void, s
         return `The report was not opened because its access could not be recorded: ${failed(error)}`;
       }
     };
+    /**
+     * The run/more pair of a paged PHI report. Nothing is fetched until the view is recorded; a
+     * further page is asked for with the shown report's subject and range (the form may have
+     * changed since), and only its rows and cursor are taken.
+     */
+    const pagedReport = <V extends PagedReport>(report: {
+      read(state: AuditState): ReportSlot<V>;
+      write(slot: ReportSlot<V>): void;
+      /** What the access event names as the report's subject. */
+      recorded(subject: string): { resourceId?: string; entityId?: string };
+      subjectOf(view: V): string;
+      fetch(subject: string, range: RangeInput, cursor?: string): Promise<V>;
+    }) => ({
+      run: async (subject: string, range: RangeInput): Promise<void> => {
+        report.write({ status: 'loading', view: null, problem: null, loadingMore: false });
+        const refused = await recordView('audit_report', report.recorded(subject));
+        if (refused !== null)
+          return report.write({ status: 'error', view: null, problem: refused, loadingMore: false });
+        try {
+          const view = await report.fetch(subject, range);
+          report.write({ status: 'ready', view, problem: null, loadingMore: false });
+        } catch (error) {
+          report.write({ status: 'error', view: null, problem: failed(error), loadingMore: false });
+        }
+      },
+      more: async (): Promise<void> => {
+        const slot = report.read(get());
+        const view = slot.view;
+        if (view === null || view.nextCursor === null || slot.loadingMore) return;
+        report.write({ ...slot, loadingMore: true });
+        try {
+          const next = await report.fetch(report.subjectOf(view), shownRange(view), view.nextCursor);
+          report.write({
+            ...report.read(get()),
+            loadingMore: false,
+            view: { ...view, rows: [...view.rows, ...next.rows], nextCursor: next.nextCursor },
+          });
+        } catch (error) {
+          report.write({ ...report.read(get()), loadingMore: false, problem: failed(error) });
+        }
+      },
+    });
+    const patientReport = pagedReport({
+      read: (state) => state.patient,
+      write: (patient) => set({ patient }),
+      recorded: (entityId) => ({ entityId }),
+      subjectOf: (view) => view.patient.entityId,
+      fetch: (entityId, range, cursor) =>
+        api.call('auditPatientReport', { query: defined({ entityId, ...range, ...aids(), limit: PAGE, cursor }) }),
+    });
+    const personReport = pagedReport({
+      read: (state) => state.person,
+      write: (person) => set({ person }),
+      recorded: (actorId) => ({ resourceId: actorId }),
+      subjectOf: (view) => view.actorId,
+      fetch: (actorId, range, cursor) =>
+        api.call('auditPersonReport', { query: defined({ actorId, ...range, ...aids(), limit: PAGE, cursor }) }),
+    });
+    // No review-aid settings here: the entity log's query schema is strict and has none.
+    const entityReport = pagedReport({
+      read: (state) => state.entity,
+      write: (entity) => set({ entity }),
+      recorded: (entityId) => ({ entityId }),
+      subjectOf: (view) => view.entity.entityId,
+      fetch: (entityId, range, cursor) =>
+        api.call('auditEntityLog', { query: defined({ entityId, ...range, limit: PAGE, cursor }) }),
+    });
     // Each load remembers its own request; a slower earlier answer never overwrites a later one.
     let generation = 0;
 
@@ -246,131 +331,12 @@ export const createAuditStore = (api: ApiClient, onSessionProblem: () => void, s
         set({ detail: idle() });
       },
 
-      async runPatient(entityId, range) {
-        set({ patient: { status: 'loading', view: null, problem: null, loadingMore: false } });
-        const refused = await recordView('audit_report', { entityId });
-        if (refused !== null)
-          return set({ patient: { status: 'error', view: null, problem: refused, loadingMore: false } });
-        try {
-          const view = await api.call('auditPatientReport', {
-            query: defined({ entityId, ...range, ...aids(), limit: PAGE }),
-          });
-          set({ patient: { status: 'ready', view, problem: null, loadingMore: false } });
-        } catch (error) {
-          set({ patient: { status: 'error', view: null, problem: failed(error), loadingMore: false } });
-        }
-      },
-
-      async morePatient() {
-        const { patient } = get();
-        const view = patient.view;
-        if (view === null || view.nextCursor === null || patient.loadingMore) return;
-        set({ patient: { ...patient, loadingMore: true } });
-        try {
-          const next = await api.call('auditPatientReport', {
-            query: defined({
-              entityId: view.patient.entityId,
-              from: view.from ?? undefined,
-              to: view.to ?? undefined,
-              ...aids(),
-              limit: PAGE,
-              cursor: view.nextCursor,
-            }),
-          });
-          set({
-            patient: {
-              ...get().patient,
-              loadingMore: false,
-              view: { ...view, rows: [...view.rows, ...next.rows], nextCursor: next.nextCursor },
-            },
-          });
-        } catch (error) {
-          set({ patient: { ...get().patient, loadingMore: false, problem: failed(error) } });
-        }
-      },
-
-      async runPerson(actorId, range) {
-        set({ person: { status: 'loading', view: null, problem: null, loadingMore: false } });
-        const refused = await recordView('audit_report', { resourceId: actorId });
-        if (refused !== null)
-          return set({ person: { status: 'error', view: null, problem: refused, loadingMore: false } });
-        try {
-          const view = await api.call('auditPersonReport', {
-            query: defined({ actorId, ...range, ...aids(), limit: PAGE }),
-          });
-          set({ person: { status: 'ready', view, problem: null, loadingMore: false } });
-        } catch (error) {
-          set({ person: { status: 'error', view: null, problem: failed(error), loadingMore: false } });
-        }
-      },
-
-      async morePerson() {
-        const { person } = get();
-        const view = person.view;
-        if (view === null || view.nextCursor === null || person.loadingMore) return;
-        set({ person: { ...person, loadingMore: true } });
-        try {
-          const next = await api.call('auditPersonReport', {
-            query: defined({
-              actorId: view.actorId,
-              from: view.from ?? undefined,
-              to: view.to ?? undefined,
-              ...aids(),
-              limit: PAGE,
-              cursor: view.nextCursor,
-            }),
-          });
-          set({
-            person: {
-              ...get().person,
-              loadingMore: false,
-              view: { ...view, rows: [...view.rows, ...next.rows], nextCursor: next.nextCursor },
-            },
-          });
-        } catch (error) {
-          set({ person: { ...get().person, loadingMore: false, problem: failed(error) } });
-        }
-      },
-
-      async runEntity(entityId, range) {
-        set({ entity: { status: 'loading', view: null, problem: null, loadingMore: false } });
-        const refused = await recordView('audit_report', { entityId });
-        if (refused !== null)
-          return set({ entity: { status: 'error', view: null, problem: refused, loadingMore: false } });
-        try {
-          const view = await api.call('auditEntityLog', { query: defined({ entityId, ...range, limit: PAGE }) });
-          set({ entity: { status: 'ready', view, problem: null, loadingMore: false } });
-        } catch (error) {
-          set({ entity: { status: 'error', view: null, problem: failed(error), loadingMore: false } });
-        }
-      },
-
-      async moreEntity() {
-        const { entity } = get();
-        const view = entity.view;
-        if (view === null || view.nextCursor === null || entity.loadingMore) return;
-        set({ entity: { ...entity, loadingMore: true } });
-        try {
-          const next = await api.call('auditEntityLog', {
-            query: defined({
-              entityId: view.entity.entityId,
-              from: view.from ?? undefined,
-              to: view.to ?? undefined,
-              limit: PAGE,
-              cursor: view.nextCursor,
-            }),
-          });
-          set({
-            entity: {
-              ...get().entity,
-              loadingMore: false,
-              view: { ...view, rows: [...view.rows, ...next.rows], nextCursor: next.nextCursor },
-            },
-          });
-        } catch (error) {
-          set({ entity: { ...get().entity, loadingMore: false, problem: failed(error) } });
-        }
-      },
+      runPatient: patientReport.run,
+      morePatient: patientReport.more,
+      runPerson: personReport.run,
+      morePerson: personReport.more,
+      runEntity: entityReport.run,
+      moreEntity: entityReport.more,
 
       async runSummary(range) {
         set({ summary: { ...get().summary, status: 'loading', problem: null } });
