@@ -350,7 +350,11 @@ export class SyncEngine {
     }
     if (entity === null) return;
     const id = entity;
-    write.transaction(() => wantPull(write, 'entity', [id], iso(this.now())));
+    // Wanted as of a millisecond ago, as the fetch below stamps its own start: the pull that
+    // follows satisfies this want (a later one keeps the entity due), and if it fails the entity
+    // stays due for the next pass. Stamped "now", the want would outlive its own pull and the
+    // next pass would ask for the entity again, even one the backend just said is gone.
+    write.transaction(() => wantPull(write, 'entity', [id], iso(this.now() - 1)));
     await pullDueRecords(this.context(ENTITIES_STREAM), entitiesSpec(ctx, 1), [id]);
   }
 
