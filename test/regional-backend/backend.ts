@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Region } from '../../shared/amigo';
 import { apiRoutes } from './api';
 import { createPipeline, sendJson } from './api/pipeline';
@@ -111,6 +112,8 @@ export async function createBackend(
   const exportsDir = path.join(opts.dataDir, 'exports');
   fs.mkdirSync(exportsDir, { recursive: true });
 
+  /** How long close() waits for requests still being handled before it closes the store anyway. */
+  const CLOSE_GRACE_MS = 5_000;
   // Requests that arrive while the instance is still loading get a 503 instead of a half state.
   let handler: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
   // Handlers still running (awaiting a token check, a latency fault…) when close() is called must
@@ -240,7 +243,12 @@ export async function createBackend(
             server.close(() => resolve());
             server.closeAllConnections();
           });
-          await Promise.allSettled([...inFlight]);
+          // Bounded: a handler stuck on a dead client must not keep the backend from closing.
+          const settled = await Promise.race([
+            Promise.allSettled([...inFlight]).then(() => true),
+            sleep(CLOSE_GRACE_MS, false, { ref: false }),
+          ]);
+          if (!settled) say(`closing with ${inFlight.size} request(s) still being handled`);
           await idp?.close();
           store.close();
         })();
