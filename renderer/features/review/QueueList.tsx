@@ -39,6 +39,12 @@ export const QueueList = () => {
   }, [first, last, rows, ensureRange]);
 
   useEffect(() => {
+    // Scrolling reads the list's layout (a forced reflow on every j); while the selected row is
+    // already in full view, the virtualizer's cached offset and size say so without a read.
+    const top = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    const start = selectedIndex * ROW_HEIGHT;
+    if (height > 0 && start >= top && start + ROW_HEIGHT <= top + height) return;
     virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
