@@ -50,7 +50,12 @@ if (!process.env.ATTEST_BENCH_KEYRING) {
 }
 
 const { values } = parseArgs({
-  options: { items: { type: 'string', default: '100000' }, presses: { type: 'string', default: '200' } },
+  options: {
+    items: { type: 'string', default: '100000' },
+    presses: { type: 'string', default: '200' },
+    // Writes a Chrome DevTools CPU profile of the measured presses beside the results.
+    profile: { type: 'boolean', default: false },
+  },
 });
 const presses = Number(values.presses);
 const itemLimit = Number(values.items);
@@ -151,11 +156,24 @@ async function main(): Promise<void> {
     // Warm-up: the first presses fetch windows and code paths once.
     for (let i = 0; i < 5; i++) await pressAndWait(page);
     await page.evaluate((name) => performance.clearMeasures(name), MEASURE);
+    const cdp = values.profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     for (let i = 0; i < presses; i++) await pressAndWait(page);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(path.join(root, 'test/bench/results'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'test/bench/results/review-keypress.cpuprofile'), JSON.stringify(profile));
+      console.error(`profile: ${summarizeProfile(profile)}`);
+    }
     const samples = await page.evaluate(
       (name) => performance.getEntriesByName(name, 'measure').map((m) => m.duration),
       MEASURE,
     );
+    const emptyFrame = await measureEmptyFrame(page, presses);
     await page.close();
     await app.stop();
 
@@ -172,6 +190,13 @@ async function main(): Promise<void> {
       frame_ms: Math.round(FRAME_MS * 100) / 100,
       median_frame_ratio: Math.round((median / FRAME_MS) * 1000) / 1000,
       p95_frame_ratio: Math.round((p95 / FRAME_MS) * 1000) / 1000,
+      baseline: {
+        what: 'a key the desk ignores, timed the same way (keydown to the next frame painted): the floor',
+        median_ms: Math.round(percentile(emptyFrame, 50) * 100) / 100,
+        p95_ms: Math.round(percentile(emptyFrame, 95) * 100) / 100,
+        n: emptyFrame.length,
+      },
+      median_ratio_to_baseline: Math.round((median / percentile(emptyFrame, 50)) * 100) / 100,
       queue_total: total,
       loaded: loader.counts,
       load_seconds: Math.round(loadMs / 100) / 10,
@@ -189,6 +214,58 @@ async function main(): Promise<void> {
     fs.rmSync(backendDir, { recursive: true, force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor of the measurement: the same clock (keydown's timestamp to rAF, then a message after
+ * paint) around a key the desk ignores, so nothing renders. Sorted durations.
+ */
+async function measureEmptyFrame(page: Page, n: number): Promise<number[]> {
+  await page.evaluate(() => {
+    document.addEventListener('keydown', (e) => {
+      if (e.key !== 'F9') return;
+      const start = e.timeStamp;
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          channel.port1.close();
+          performance.measure('bench:empty-frame', { start, end: performance.now() });
+        };
+        channel.port2.postMessage(null);
+      });
+    });
+  });
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('F9');
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  }
+  const durations = await page.evaluate(() =>
+    performance.getEntriesByName('bench:empty-frame', 'measure').map((m) => m.duration),
+  );
+  return durations.sort((a, b) => a - b);
+}
+
+/** The functions with the most self time in a CPU profile, for a first look without DevTools. */
+function summarizeProfile(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): string {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, i) => {
+    const frame = byNode.get(id)?.callFrame;
+    if (!frame) return;
+    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([k, ms]) => `\n  ${ms.toFixed(0).padStart(7)} ms  ${k}`)
+    .join('');
 }
 
 /** One `j`, then wait until the item view shows another item (the timing entry is the desk's). */
