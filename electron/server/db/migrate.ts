@@ -13,6 +13,7 @@ import { migration0002PullMarks } from './migrations/0002-pull-marks';
 import { migration0003OutboxPush } from './migrations/0003-outbox-push';
 import { migration0004ReviewDesk } from './migrations/0004-review-desk';
 import { migration0005AuditReports } from './migrations/0005-audit-reports';
+import { migration0006AuditPersonIndex } from './migrations/0006-audit-person-index';
 import { sql } from './sql';
 
 export interface Migration {
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003OutboxPush,
   migration0004ReviewDesk,
   migration0005AuditReports,
+  migration0006AuditPersonIndex,
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -81,6 +81,13 @@ export const countWhere = (read: ReadDb, where: readonly SqlFragment[]): number 
 export const countPhiWhere = (read: ReadDb, where: readonly SqlFragment[]): number =>
   read.value<number>(sql`SELECT count(*) FROM audit_events a ${whereSql([...where, sql`a.phi_accessed = 1`])}`) ?? 0;
 
+/**
+ * The person-centred queries name their index: without statistics the planner may take the
+ * (actor, time) index of all events, which is not partial to PHI and lacks the patient, and so
+ * reads and parses every row (a second for the busiest actor at 1M events instead of tens of ms).
+ */
+const PERSON_INDEX = sql`INDEXED BY audit_events_actor_phi_subject`;
+
 /** The times of a person's PHI events, oldest first: a covering index range, no table reads. */
 export const personAccessTimes = (
   read: ReadDb,
@@ -88,12 +95,13 @@ export const personAccessTimes = (
   range: TimeRange,
 ): IterableIterator<{ timestamp: string }> =>
   read.iterate<{ timestamp: string }>(
-    sql`SELECT a.timestamp FROM audit_events a ${whereSql(personWhere(actorId, range))} ORDER BY a.timestamp`,
+    sql`SELECT a.timestamp FROM audit_events a ${PERSON_INDEX} ${whereSql(personWhere(actorId, range))}
+      ORDER BY a.timestamp`,
   );
 
 /**
- * The patients a person accessed in a range, with counts and first/last times. The patient is
- * computed from each event's raw JSON, so this reads the rows: kept to the report's own range.
+ * The patients a person accessed in a range, with counts and first/last times: one range scan of
+ * the (actor, time, patient) index of PHI events (migration 0006), no table reads.
  */
 export const personPatients = (
   read: ReadDb,
@@ -103,7 +111,8 @@ export const personPatients = (
   read.all<{ subject: string; n: number; first_at: string; last_at: string }>(
     sql`SELECT a.subject_entity_id AS subject, count(*) AS n, min(a.timestamp) AS first_at,
         max(a.timestamp) AS last_at
-      FROM audit_events a ${whereSql([...personWhere(actorId, range), sql`a.subject_entity_id IS NOT NULL`])}
+      FROM audit_events a ${PERSON_INDEX}
+      ${whereSql([...personWhere(actorId, range), sql`a.subject_entity_id IS NOT NULL`])}
       GROUP BY 1 ORDER BY last_at DESC`,
   );
 
