@@ -78,6 +78,13 @@ const initial = {
   detailProblem: null,
 };
 
+/**
+ * Another reviewer's claim stops concurrent reviews: the backend refuses (409) a verdict on such an
+ * item, so the desk neither decides nor picks it for a batch.
+ */
+export const heldByOther = (row: Pick<QueueRowView, 'assignedTo' | 'assignedToMe'> | undefined): boolean =>
+  row !== undefined && row.assignedTo !== null && row.assignedTo !== '' && !row.assignedToMe;
+
 /** Empty strings from form controls mean "no filter". */
 const cleanFilters = (filters: QueueFilterState): QueueFilters => {
   const out: Record<string, unknown> = {};
@@ -225,15 +232,16 @@ export const createReviewQueueStore = (api: ApiClient, onSessionProblem: () => v
       togglePick(id) {
         const picked = new Set(get().picked);
         if (picked.has(id)) picked.delete(id);
-        else picked.add(id);
+        else if (!heldByOther([...get().rows.values()].find((row) => row.id === id))) picked.add(id);
+        else return;
         set({ picked });
       },
       pickRange(fromIndex, toIndex) {
         const picked = new Set(get().picked);
         const [a, b] = fromIndex <= toIndex ? [fromIndex, toIndex] : [toIndex, fromIndex];
         for (let i = a; i <= b; i++) {
-          const id = get().rows.get(i)?.id;
-          if (id !== undefined) picked.add(id);
+          const row = get().rows.get(i);
+          if (row !== undefined && !heldByOther(row)) picked.add(row.id);
         }
         set({ picked });
       },

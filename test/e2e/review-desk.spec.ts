@@ -271,14 +271,19 @@ test('an item another reviewer holds offers no decision, and a key press sends n
   await expect(page.getByTestId('item-view')).toHaveAttribute('data-item-id', held.id);
   await expect(page.getByTestId('item-held')).toBeVisible();
   await expect(page.getByTestId('decision-approve')).toHaveCount(0);
+  const row = page.locator(`[data-testid="queue-row"][data-item-id="${held.id}"]`);
+  await expect(row.getByTestId('queue-row-held')).toBeVisible();
+  await expect(row.getByTestId('queue-row-pick')).toBeDisabled();
   await page.getByTestId('queue-list').focus();
   await fetch(`${backend.url}/__sim/requests`, { method: 'DELETE' });
-  for (const key of ['a', 'c', 'r']) await page.keyboard.press(key);
+  for (const key of ['a', 'c', 'r', 'x']) await page.keyboard.press(key);
   // No dialog opened and nothing was decided locally: nothing can ever be sent for it.
   await expect(page.getByTestId('correct-dialog')).toHaveCount(0);
   await expect(page.getByTestId('reject-dialog')).toHaveCount(0);
   await expect(page.getByTestId('item-local-state')).toHaveCount(0);
   await expect(page.getByTestId('undo-button')).toHaveCount(0);
+  // Nor can it be picked for a batch.
+  await expect(page.getByTestId('batch-bar')).toHaveCount(0);
 });
 
 test('undo inside the window leaves no verdict on the simulator', async ({ page, app, backend }) => {

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect } from 'react';
 import type { FieldView, ItemDetailView } from '../../../shared/contract/review.views';
 import { DateTime } from '../../components/DateTime';
+import { heldByOther } from '../../stores/review-queue-store';
 import { useReviewDecisions } from '../../stores/stores-context';
 import { EntityPanel, FieldsPane, JudgePanel } from './FieldsPane';
 import { itemPainted } from './keypress-timing';
@@ -41,7 +42,7 @@ export const ItemView = ({
   const open = item.status === 'pending' || item.status === 'in_progress';
   // A claim stops concurrent reviews: the backend refuses (409) a verdict on an item another
   // reviewer holds, so the desk does not offer one.
-  const heldByOther = item.assignedTo !== null && !item.assignedToMe;
+  const held = heldByOther(item);
 
   useLayoutEffect(() => {
     itemPainted(item.id);
@@ -98,12 +99,12 @@ export const ItemView = ({
           )}
         </div>
         <div className="item-actions" role="group" aria-label="Decision">
-          {canDecide && open && !decidedLocally && heldByOther && (
+          {canDecide && open && !decidedLocally && held && (
             <p className="muted item-held" data-testid="item-held">
               Another reviewer is working on this item; it can be decided once they release it.
             </p>
           )}
-          {canDecide && open && !decidedLocally && !heldByOther && (
+          {canDecide && open && !decidedLocally && !held && (
             <>
               <button
                 type="button"

@@ -3,6 +3,7 @@ import { useEffect, useRef, type MouseEvent } from 'react';
 import type { QueueRowView } from '../../../shared/contract/review.views';
 import { CONFIDENCE_BAND_LABELS, confidenceBand } from '../../../shared/review/review-risk';
 import { formatCount, plural } from '../../components/format';
+import { heldByOther } from '../../stores/review-queue-store';
 import { useReviewDecisions, useReviewQueue } from '../../stores/stores-context';
 import { ENTITY_TYPE_LABELS, REASON_LABELS, labelOf, localStateText } from './review-format';
 
@@ -123,6 +124,7 @@ const QueueRow = ({
       </li>
     );
   }
+  const held = heldByOther(row);
   const band = row.minConfidence === null ? null : confidenceBand(row.minConfidence);
   const title = row.displayName ?? 'Unnamed entity';
   return (
@@ -140,6 +142,8 @@ const QueueRow = ({
         aria-label={`Pick ${title} for a batch decision`}
         data-testid="queue-row-pick"
         checked={picked}
+        disabled={!picked && held}
+        title={held ? 'Another reviewer is working on this item' : undefined}
         onChange={() => togglePick(row.id)}
       />
       {/* Keys act on the desk (j/k, a, c, r…); a click selects, shift-click picks a range. */}
@@ -153,6 +157,11 @@ const QueueRow = ({
           <span>{labelOf(REASON_LABELS, row.reason)}</span>
           {band && <span className={`band band-${band}`}>{CONFIDENCE_BAND_LABELS[band]}</span>}
           {row.assignedToMe && <span className="tag">Mine</span>}
+          {held && (
+            <span className="tag" data-testid="queue-row-held">
+              Held
+            </span>
+          )}
           {local && (
             <span
               className={`local-state local-state-${local.state}`}

@@ -3,6 +3,7 @@ import { canDecideReviews } from '../../../shared/amigo/roles';
 import type { RejectReasonCode } from '../../../shared/contract';
 import type { FieldView } from '../../../shared/contract/review.views';
 import { formatCount, plural } from '../../components/format';
+import { heldByOther } from '../../stores/review-queue-store';
 import {
   useReviewDecisions,
   useReviewQueue,
@@ -109,8 +110,7 @@ export const ReviewSection = () => {
     if (id === null || !canDecide) return null;
     // Another reviewer's claim: the backend would refuse the verdict (the item view says why).
     const queue = reviewQueue.getState();
-    const item = queue.details.get(id)?.item ?? queue.rows.get(queue.selectedIndex);
-    if (item?.assignedTo && !item.assignedToMe) return null;
+    if (heldByOther(queue.details.get(id)?.item ?? queue.rows.get(queue.selectedIndex))) return null;
     const local = reviewDecisions.getState().byItem.get(id);
     return local && isDecisionKind(local.kind) && local.state !== 'withdrawn' ? null : id;
   };

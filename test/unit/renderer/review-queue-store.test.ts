@@ -18,7 +18,7 @@ afterEach(async () => {
   await server.close();
 });
 
-const row = (id: string): QueueRowView => ({
+const row = (id: string, assignedTo: string | null = null): QueueRowView => ({
   id,
   status: 'pending',
   callId: `call-${id}`,
@@ -27,7 +27,7 @@ const row = (id: string): QueueRowView => ({
   displayName: `Item ${id}`,
   priority: 1,
   reason: 'low_confidence',
-  assignedTo: null,
+  assignedTo,
   assignedToMe: false,
   createdAt: '2026-11-21T10:00:00.000Z',
   minConfidence: 0.5,
@@ -35,7 +35,7 @@ const row = (id: string): QueueRowView => ({
   risk: 1,
   local: null,
 });
-const page = (ids: string[]): QueuePageView => ({ rows: ids.map(row), offset: 0, total: ids.length, asOf: null });
+const page = (ids: string[]): QueuePageView => ({ rows: ids.map((id) => row(id)), offset: 0, total: ids.length, asOf: null });
 const counts = (total: number): QueueCountsView => ({
   total,
   status: [],
@@ -118,5 +118,23 @@ describe('review queue store: reloads that keep the selection', () => {
     store.getState().select(2);
     await store.getState().reload();
     expect(store.getState()).toMatchObject({ selectedId: 'a', selectedIndex: 0 });
+  });
+});
+
+describe('review queue store: picks for a batch', () => {
+  it('never picks an item another reviewer holds (the backend would refuse it), by key or by range', async () => {
+    server.on(
+      'GET /api/review/items',
+      json({ rows: [row('a'), row('held', 'someone-else'), row('c')], offset: 0, total: 3, asOf: null }),
+    );
+    server.on('GET /api/review/counts', json(counts(3)));
+    const store = makeStore();
+    await store.getState().reload();
+    store.getState().togglePick('held');
+    expect([...store.getState().picked]).toEqual([]);
+    store.getState().pickRange(0, 2);
+    expect([...store.getState().picked].sort()).toEqual(['a', 'c']);
+    store.getState().togglePick('a');
+    expect([...store.getState().picked]).toEqual(['c']);
   });
 });
