@@ -35,7 +35,12 @@ const row = (id: string, assignedTo: string | null = null): QueueRowView => ({
   risk: 1,
   local: null,
 });
-const page = (ids: string[]): QueuePageView => ({ rows: ids.map((id) => row(id)), offset: 0, total: ids.length, asOf: null });
+const page = (ids: string[]): QueuePageView => ({
+  rows: ids.map((id) => row(id)),
+  offset: 0,
+  total: ids.length,
+  asOf: null,
+});
 const counts = (total: number): QueueCountsView => ({
   total,
   status: [],
