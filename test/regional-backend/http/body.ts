@@ -23,17 +23,8 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
       }
       chunks.push(chunk);
     });
-    let ended = false;
-    req.on('end', () => {
-      ended = true;
-      resolve(Buffer.concat(chunks));
-    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
-    // A client that dies mid-body (kill -9) gets neither 'end' nor always 'error': without this
-    // the handler would wait forever, and close() with it.
-    req.on('close', () => {
-      if (!ended) reject(new HttpError(400, 'Request body was cut off'));
-    });
   });
 }
 

@@ -179,7 +179,7 @@ describe('0005-audit-reports', () => {
     expect(
       plan(sql`SELECT timestamp, subject_entity_id FROM audit_events WHERE actor_entity_id = ${'x'}
       AND phi_accessed = 1 ORDER BY timestamp`),
-    ).toContain('INDEX audit_events_actor_phi');
+    ).toContain('INDEX audit_events_actor_phi_subject'); // 0006 replaced 0005's actor index
     expect(plan(sql`SELECT 1 FROM audit_events WHERE attest_event_id = ${'x'}`)).toContain('audit_events_attest');
     expect(plan(sql`SELECT id FROM audit_events ORDER BY user_agent, timestamp LIMIT 50`)).toContain(
       'audit_events_user_agent',
